@@ -1,0 +1,106 @@
+package core
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Context owns sockets. Term ends every blocking call on them with ETERM and
+// waits until each socket is closed and has finished lingering.
+type Context struct {
+	termCh   chan struct{}
+	termOnce sync.Once
+	isTerm   atomic.Bool
+
+	mu      sync.Mutex
+	sockets map[*Socket]struct{}
+	live    sync.WaitGroup // sockets not yet done lingering
+	ints    map[int]int
+}
+
+// NewContext returns a new context.
+func NewContext() *Context {
+	return &Context{
+		termCh:  make(chan struct{}),
+		sockets: make(map[*Socket]struct{}),
+		ints: map[int]int{
+			CtxIOThreads: 1, CtxMaxSockets: 1023, CtxMaxMsgsz: 1<<31 - 1,
+			CtxIPv6: 0, CtxBlocky: 1, CtxThreadSchedPolicy: -1, CtxThreadPriority: -1,
+		},
+	}
+}
+
+func (c *Context) terminated() bool { return c.isTerm.Load() }
+
+// NewSocket makes a socket of type t.
+func (c *Context) NewSocket(t SocketType) (*Socket, error) {
+	if c.terminated() {
+		return nil, ETERM
+	}
+	s, err := newSocket(c, t)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.terminated() {
+		return nil, ETERM
+	}
+	if len(c.sockets) >= c.ints[CtxMaxSockets] {
+		return nil, EMFILE
+	}
+	s.opt.ipv6 = c.ints[CtxIPv6] != 0
+	c.sockets[s] = struct{}{}
+	c.live.Add(1)
+	return s, nil
+}
+
+// forget drops a closed socket from the open set.
+func (c *Context) forget(s *Socket) {
+	c.mu.Lock()
+	delete(c.sockets, s)
+	c.mu.Unlock()
+}
+
+// socketDone records that a closed socket finished lingering.
+func (c *Context) socketDone() { c.live.Done() }
+
+// Term ends the context: blocked and later calls on its sockets fail with
+// ETERM, and Term returns once every socket has been closed and has
+// delivered (or, past LINGER, dropped) its queued messages.
+func (c *Context) Term() error {
+	c.termOnce.Do(func() {
+		c.isTerm.Store(true)
+		close(c.termCh)
+	})
+	c.live.Wait()
+	return nil
+}
+
+// SetInt sets a context option.
+func (c *Context) SetInt(opt, v int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.ints[opt]; !ok || v < -1 {
+		return EINVAL
+	}
+	if opt == CtxMaxSockets && v < 1 || opt == CtxIOThreads && v < 0 {
+		return EINVAL
+	}
+	c.ints[opt] = v
+	return nil
+}
+
+// GetInt reads a context option.
+func (c *Context) GetInt(opt int) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if opt == CtxSocketLimit {
+		return 65535, nil
+	}
+	v, ok := c.ints[opt]
+	if !ok {
+		return 0, EINVAL
+	}
+	return v, nil
+}

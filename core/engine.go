@@ -1,0 +1,307 @@
+package core
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/monocoque-go/monocoque/pool"
+	"github.com/monocoque-go/monocoque/wire"
+)
+
+// maxBatch bounds how many messages one engine step moves at once.
+const maxBatch = 256
+
+// engine owns one connection after it is accepted or dialled: the greeting,
+// the security handshake, then a reader (the goroutine that called run) and
+// a writer goroutine moving messages between the wire and one pipe.
+type engine struct {
+	s        *Socket
+	conn     net.Conn
+	dec      *wire.Decoder
+	enc      *wire.Encoder
+	peerMeta wire.Metadata
+	peerID   []byte
+	minor    byte // ZMTP minor version spoken with this peer
+
+	cmdMu sync.Mutex
+	cmds  [][]byte // command frame bodies waiting for the writer (PONG)
+
+	done chan struct{} // closed when the reader stops
+}
+
+// handshake runs the greeting and the mechanism on conn. It gives up when
+// stop or the socket's kill channel closes, or after HANDSHAKE_IVL.
+func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*engine, error) {
+	s.mu.Lock()
+	info := wire.SocketInfo{Type: s.typ.String(), Identity: s.opt.routingID, AsServer: asServer}
+	maxSize := s.opt.maxmsgsize
+	ivl := s.opt.handshakeIvl
+	s.mu.Unlock()
+
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-finished:
+		case <-stop:
+			conn.Close()
+		case <-s.killed:
+			conn.Close()
+		}
+	}()
+	if ivl > 0 {
+		conn.SetDeadline(time.Now().Add(time.Duration(ivl) * time.Millisecond))
+	}
+
+	var g [wire.GreetingSize]byte
+	out := wire.Greeting{Major: 3, Minor: 1, Mechanism: "NULL", AsServer: asServer}.Append(g[:0])
+	if _, err := conn.Write(out); err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(conn, g[:wire.GreetingPrefixSize]); err != nil {
+		return nil, err
+	}
+	if err := wire.CheckGreetingPrefix(g[:wire.GreetingPrefixSize]); err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(conn, g[wire.GreetingPrefixSize:]); err != nil {
+		return nil, err
+	}
+	peer, err := wire.ParseGreeting(g[:])
+	if err != nil {
+		return nil, err
+	}
+	if peer.Mechanism != "NULL" {
+		return nil, errors.New("zmtp: security mechanism mismatch: peer uses " + peer.Mechanism)
+	}
+	e := &engine{
+		s:     s,
+		conn:  conn,
+		dec:   wire.NewDecoder(conn, maxSize),
+		enc:   wire.NewEncoder(),
+		minor: 1,
+		done:  make(chan struct{}),
+	}
+	if peer.Major == 3 && peer.Minor == 0 {
+		e.minor = 0
+	}
+	mech := wire.NewNull(info)
+	cmds, err := mech.Start()
+	if err != nil {
+		return nil, err
+	}
+	for mech.Status() == wire.Handshaking {
+		for _, c := range cmds {
+			e.enc.AppendFrame(wire.FlagCommand, c)
+		}
+		if e.enc.Len() > 0 {
+			if _, err := e.enc.WriteTo(conn); err != nil {
+				return nil, err
+			}
+		}
+		if mech.Status() != wire.Handshaking {
+			break
+		}
+		f, err := e.dec.Next()
+		if err != nil {
+			return nil, err
+		}
+		if !f.IsCommand() {
+			return nil, errors.New("zmtp: message frame during handshake")
+		}
+		cmds, err = mech.Handle(f.Body)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if mech.Status() != wire.Ready {
+		return nil, errors.New("zmtp: handshake failed")
+	}
+	for _, c := range cmds {
+		e.enc.AppendFrame(wire.FlagCommand, c)
+	}
+	if e.enc.Len() > 0 {
+		if _, err := e.enc.WriteTo(conn); err != nil {
+			return nil, err
+		}
+	}
+	conn.SetDeadline(time.Time{})
+	e.peerMeta = mech.PeerMetadata()
+	if id, ok := e.peerMeta.Get("Identity"); ok {
+		e.peerID = id
+	}
+	return e, nil
+}
+
+// run moves messages between the connection and p until the connection
+// ends, stop closes, or the socket is closed and done lingering. It closes
+// the connection before returning.
+func (e *engine) run(p *Pipe, stop <-chan struct{}) {
+	writerDone := make(chan struct{})
+	go e.writeLoop(p, stop, writerDone)
+	e.readLoop(p)
+	e.conn.Close()
+	close(e.done)
+	<-writerDone
+}
+
+// readLoop decodes frames into messages and hands them to the pipe in
+// batches, waiting while the pipe is at its high-water mark.
+func (e *engine) readLoop(p *Pipe) {
+	batch := make([]pool.Msg, 0, maxBatch)
+	var cur pool.Msg
+	for {
+		f, err := e.dec.Next()
+		if err != nil {
+			e.flush(p, batch)
+			return
+		}
+		if f.IsCommand() {
+			if !e.command(f.Body) {
+				e.flush(p, batch)
+				return
+			}
+			continue
+		}
+		cur.Append(f.Body)
+		if f.More() {
+			continue
+		}
+		batch = append(batch, cur)
+		cur = pool.Msg{}
+		if len(batch) == maxBatch || !e.dec.Ready() {
+			if !e.flush(p, batch) {
+				return
+			}
+			clear(batch)
+			batch = batch[:0]
+		}
+	}
+}
+
+// flush moves batch into the pipe, waiting for room. It returns false when
+// the socket went away meanwhile.
+func (e *engine) flush(p *Pipe, batch []pool.Msg) bool {
+	for len(batch) > 0 {
+		k := p.in.pushBatch(batch)
+		batch = batch[k:]
+		if len(batch) == 0 {
+			break
+		}
+		select {
+		case <-p.inSpace:
+		case <-e.s.closing:
+			return false
+		}
+	}
+	return true
+}
+
+// command handles a command frame after the handshake; false ends the
+// connection.
+func (e *engine) command(body []byte) bool {
+	name, data, err := wire.ParseCommand(body)
+	if err != nil {
+		return false
+	}
+	switch name {
+	case wire.CmdPing:
+		_, ctx, err := wire.ParsePing(data)
+		if err != nil {
+			return false
+		}
+		pong := wire.AppendCommandBody(nil, wire.CmdPong, ctx)
+		e.cmdMu.Lock()
+		e.cmds = append(e.cmds, pong)
+		e.cmdMu.Unlock()
+		return true
+	case wire.CmdPong:
+		return true
+	case wire.CmdError:
+		return false
+	}
+	// Unknown commands are ignored, as ZMTP asks.
+	return true
+}
+
+// writeLoop drains the pipe into the connection, one batched write per
+// wake-up, and ends the connection once a closed socket has flushed.
+func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
+	defer close(done)
+	batch := make([]pool.Msg, 0, maxBatch)
+	lingering := false
+	for {
+		batch = p.out.popAll(batch[:0], maxBatch)
+		e.cmdMu.Lock()
+		cmds := e.cmds
+		e.cmds = nil
+		e.cmdMu.Unlock()
+		for _, c := range cmds {
+			e.enc.AppendFrame(wire.FlagCommand, c)
+		}
+		for i := range batch {
+			e.enc.AppendMsg(&batch[i])
+		}
+		if e.enc.Len() > 0 {
+			_, err := e.enc.WriteTo(e.conn)
+			for i := range batch {
+				batch[i].Release()
+			}
+			if err != nil {
+				e.conn.Close()
+				return
+			}
+			continue
+		}
+		if !lingering {
+			select {
+			case <-e.s.closing:
+				lingering = true
+				if dl, ok := e.lingerDeadline(); ok {
+					e.conn.SetWriteDeadline(dl)
+				}
+			default:
+			}
+		}
+		if lingering && p.out.len() == 0 {
+			// Everything the closed socket queued has been written.
+			e.conn.Close()
+			return
+		}
+		select {
+		case <-p.wake:
+		case <-e.done:
+			return
+		case <-stop:
+			e.conn.Close()
+			return
+		case <-e.s.killed:
+			e.conn.Close()
+			return
+		case <-e.s.closing:
+			if lingering {
+				// Already seen; wait for output or the linger deadline.
+				select {
+				case <-p.wake:
+				case <-e.done:
+					return
+				case <-stop:
+					e.conn.Close()
+					return
+				case <-e.s.killed:
+					e.conn.Close()
+					return
+				}
+			}
+		}
+	}
+}
+
+func (e *engine) lingerDeadline() (time.Time, bool) {
+	e.s.mu.Lock()
+	defer e.s.mu.Unlock()
+	return e.s.lingerDeadline()
+}

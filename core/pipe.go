@@ -1,0 +1,59 @@
+package core
+
+import (
+	"sync/atomic"
+
+	"github.com/monocoque-go/monocoque/pool"
+)
+
+// Pipe links a socket to one peer: an inbound queue filled by the peer's
+// engine and drained by the socket, and an outbound queue filled by the
+// socket and drained by the engine's writer. A pipe made by Connect outlives
+// its connections (messages queue up while reconnecting); one made for an
+// accepted connection ends with it.
+type Pipe struct {
+	s   *Socket
+	in  *queue
+	out *queue
+
+	// wake tells the engine's writer that out has messages or that the
+	// socket is closing.
+	wake chan struct{}
+	// inSpace tells the engine's reader that in has room again.
+	inSpace chan struct{}
+
+	// Fields below are guarded by the socket's mu.
+	id         []byte // routing id as seen by a ROUTER socket
+	identified bool   // id is known and the pipe is routable (ROUTER)
+	attached   bool   // known to the routing policy
+	peerType   string // the peer's Socket-Type once the handshake is done
+
+	// dead is set when no more input will arrive (the connection is gone
+	// for good); the socket forgets the pipe once its inbound queue is empty.
+	dead atomic.Bool
+}
+
+func newPipe(s *Socket, sndhwm, rcvhwm int) *Pipe {
+	p := &Pipe{
+		s:       s,
+		wake:    make(chan struct{}, 1),
+		inSpace: make(chan struct{}, 1),
+	}
+	p.in = newQueue(rcvhwm, s.inSig, p.inSpace)
+	p.out = newQueue(sndhwm, p.wake, s.outSig)
+	return p
+}
+
+// canWrite reports whether the outbound queue takes another message.
+func (p *Pipe) canWrite() bool { return !p.dead.Load() && !p.out.full() }
+
+// write queues m for the peer; it fails when the pipe is full or dead.
+func (p *Pipe) write(m *pool.Msg) bool {
+	if p.dead.Load() {
+		return false
+	}
+	return p.out.push(m, false)
+}
+
+// read takes the next inbound message.
+func (p *Pipe) read(m *pool.Msg) bool { return p.in.pop(m) }

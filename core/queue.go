@@ -1,0 +1,185 @@
+package core
+
+import (
+	"sync"
+
+	"github.com/monocoque-go/monocoque/pool"
+)
+
+// queue is one direction of a pipe: a bounded FIFO of whole messages with a
+// high-water mark. It is safe for one producer and any number of consumers.
+// The producer and consumer are told about transitions with non-blocking
+// sends on signal channels, so nothing ever blocks while holding mu.
+type queue struct {
+	mu   sync.Mutex
+	ring []pool.Msg
+	head int
+	n    int
+	hwm  int // 0 means no limit
+
+	// notEmpty is poked when the queue goes from empty to non-empty.
+	notEmpty chan struct{}
+	// notFull is poked when a consumer takes from a full queue.
+	notFull chan struct{}
+}
+
+func newQueue(hwm int, notEmpty, notFull chan struct{}) *queue {
+	size := 16
+	if hwm > 0 && hwm < size {
+		size = hwm
+	}
+	return &queue{ring: make([]pool.Msg, size), hwm: hwm, notEmpty: notEmpty, notFull: notFull}
+}
+
+func poke(c chan struct{}) {
+	if c == nil {
+		return
+	}
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+func (q *queue) fullLocked() bool { return q.hwm > 0 && q.n >= q.hwm }
+
+func (q *queue) grow() {
+	size := len(q.ring) * 2
+	if q.hwm > 0 && size > q.hwm {
+		size = q.hwm
+	}
+	if size <= len(q.ring) {
+		size = len(q.ring) + 1
+	}
+	ring := make([]pool.Msg, size)
+	for i := 0; i < q.n; i++ {
+		ring[i] = q.ring[(q.head+i)%len(q.ring)]
+	}
+	q.ring = ring
+	q.head = 0
+}
+
+func (q *queue) pushLocked(m *pool.Msg) {
+	if q.n == len(q.ring) {
+		q.grow()
+	}
+	i := q.head + q.n
+	if i >= len(q.ring) {
+		i -= len(q.ring)
+	}
+	q.ring[i] = *m
+	q.n++
+}
+
+// push adds m unless the queue is at its high-water mark; force skips the
+// check (used for messages that must not be refused once accepted). On
+// success m is moved into the queue and reset.
+func (q *queue) push(m *pool.Msg, force bool) bool {
+	q.mu.Lock()
+	if !force && q.fullLocked() {
+		q.mu.Unlock()
+		return false
+	}
+	wasEmpty := q.n == 0
+	q.pushLocked(m)
+	q.mu.Unlock()
+	*m = pool.Msg{}
+	if wasEmpty {
+		poke(q.notEmpty)
+	}
+	return true
+}
+
+// pushBatch moves as many messages of batch into the queue as the high-water
+// mark allows and returns how many it took.
+func (q *queue) pushBatch(batch []pool.Msg) int {
+	q.mu.Lock()
+	wasEmpty := q.n == 0
+	k := 0
+	for k < len(batch) && !q.fullLocked() {
+		q.pushLocked(&batch[k])
+		k++
+	}
+	q.mu.Unlock()
+	if k > 0 && wasEmpty {
+		poke(q.notEmpty)
+	}
+	return k
+}
+
+// pop moves the oldest message into m.
+func (q *queue) pop(m *pool.Msg) bool {
+	q.mu.Lock()
+	if q.n == 0 {
+		q.mu.Unlock()
+		return false
+	}
+	wasFull := q.fullLocked()
+	*m = q.ring[q.head]
+	q.ring[q.head] = pool.Msg{}
+	q.head++
+	if q.head == len(q.ring) {
+		q.head = 0
+	}
+	q.n--
+	more := q.n > 0
+	q.mu.Unlock()
+	if wasFull {
+		poke(q.notFull)
+	}
+	if more {
+		// Let another waiting consumer see the rest.
+		poke(q.notEmpty)
+	}
+	return true
+}
+
+// popAll appends up to max queued messages to dst (oldest first).
+func (q *queue) popAll(dst []pool.Msg, max int) []pool.Msg {
+	q.mu.Lock()
+	wasFull := q.fullLocked()
+	for q.n > 0 && max > 0 {
+		dst = append(dst, q.ring[q.head])
+		q.ring[q.head] = pool.Msg{}
+		q.head++
+		if q.head == len(q.ring) {
+			q.head = 0
+		}
+		q.n--
+		max--
+	}
+	q.mu.Unlock()
+	if wasFull {
+		poke(q.notFull)
+	}
+	return dst
+}
+
+func (q *queue) len() int {
+	q.mu.Lock()
+	n := q.n
+	q.mu.Unlock()
+	return n
+}
+
+func (q *queue) full() bool {
+	q.mu.Lock()
+	f := q.fullLocked()
+	q.mu.Unlock()
+	return f
+}
+
+// drop releases every queued message.
+func (q *queue) drop() {
+	q.mu.Lock()
+	wasFull := q.fullLocked()
+	for q.n > 0 {
+		q.ring[q.head].Release()
+		q.head = (q.head + 1) % len(q.ring)
+		q.n--
+	}
+	q.mu.Unlock()
+	if wasFull {
+		poke(q.notFull)
+	}
+}

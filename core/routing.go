@@ -1,0 +1,457 @@
+package core
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+
+	"github.com/monocoque-go/monocoque/pool"
+)
+
+// loadBalancer hands each outgoing message to the next pipe, in turn, that
+// has room for it.
+type loadBalancer struct {
+	pipes []*Pipe
+	cur   int
+}
+
+func (l *loadBalancer) attach(p *Pipe) { l.pipes = append(l.pipes, p) }
+
+func (l *loadBalancer) detach(p *Pipe) { l.pipes, l.cur = removeFrom(l.pipes, p, l.cur) }
+
+// send queues m on the next pipe with room and returns that pipe.
+func (l *loadBalancer) send(m *pool.Msg) (*Pipe, error) {
+	n := len(l.pipes)
+	for i := 0; i < n; i++ {
+		k := (l.cur + i) % n
+		p := l.pipes[k]
+		if p.write(m) {
+			l.cur = (k + 1) % n
+			return p, nil
+		}
+	}
+	return nil, EAGAIN
+}
+
+func (l *loadBalancer) canSend() bool {
+	for _, p := range l.pipes {
+		if p.canWrite() {
+			return true
+		}
+	}
+	return false
+}
+
+// fairQueue takes incoming messages from its pipes in turn, so that no peer
+// can starve the others.
+type fairQueue struct {
+	pipes []*Pipe
+	cur   int
+}
+
+func (f *fairQueue) attach(p *Pipe) { f.pipes = append(f.pipes, p) }
+
+// detach forgets p unless it still holds unread input; such a pipe is
+// dropped by recv once it is drained.
+func (f *fairQueue) detach(p *Pipe) {
+	if p.in.len() == 0 {
+		f.pipes, f.cur = removeFrom(f.pipes, p, f.cur)
+	}
+}
+
+// recv takes the next message into m and returns the pipe it came from.
+func (f *fairQueue) recv(m *pool.Msg) (*Pipe, error) {
+	for i := 0; i < len(f.pipes); {
+		k := (f.cur + i) % len(f.pipes)
+		p := f.pipes[k]
+		if p.read(m) {
+			f.cur = (k + 1) % len(f.pipes)
+			return p, nil
+		}
+		if p.dead.Load() && !p.attached {
+			f.pipes, f.cur = removeFrom(f.pipes, p, f.cur)
+			continue
+		}
+		i++
+	}
+	return nil, EAGAIN
+}
+
+func (f *fairQueue) canRecv() bool {
+	for _, p := range f.pipes {
+		if p.in.len() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// removeFrom deletes p from list, keeping cur pointing at the same next
+// element.
+func removeFrom(list []*Pipe, p *Pipe, cur int) ([]*Pipe, int) {
+	for i, x := range list {
+		if x == p {
+			copy(list[i:], list[i+1:])
+			list[len(list)-1] = nil
+			list = list[:len(list)-1]
+			if i < cur {
+				cur--
+			}
+			if cur >= len(list) {
+				cur = 0
+			}
+			return list, cur
+		}
+	}
+	return list, cur
+}
+
+// noSend and noRecv are for socket types that only receive or only send.
+type noSend struct{}
+
+func (noSend) send(*pool.Msg) error          { return ENOTSUP }
+func (noSend) checkFirst([]byte) error       { return ENOTSUP }
+func (noSend) canSend() bool                 { return false }
+func (noSend) handshaken(*Pipe, []byte) bool { return true }
+
+type noRecv struct{}
+
+func (noRecv) recv(*pool.Msg) error { return ENOTSUP }
+func (noRecv) canRecv() bool        { return false }
+
+// lbfq is the routing shared by DEALER-like sockets: load-balanced output,
+// fair-queued input.
+type lbfq struct {
+	lb loadBalancer
+	fq fairQueue
+}
+
+func (d *lbfq) attach(p *Pipe) bool {
+	d.lb.attach(p)
+	d.fq.attach(p)
+	return true
+}
+
+func (d *lbfq) detach(p *Pipe) {
+	d.lb.detach(p)
+	d.fq.detach(p)
+}
+
+func (d *lbfq) handshaken(*Pipe, []byte) bool { return true }
+func (d *lbfq) checkFirst([]byte) error       { return nil }
+
+func (d *lbfq) send(m *pool.Msg) error {
+	_, err := d.lb.send(m)
+	return err
+}
+
+func (d *lbfq) recv(m *pool.Msg) error {
+	_, err := d.fq.recv(m)
+	return err
+}
+
+func (d *lbfq) canSend() bool { return d.lb.canSend() }
+func (d *lbfq) canRecv() bool { return d.fq.canRecv() }
+
+// dealerPolicy: DEALER.
+type dealerPolicy struct{ lbfq }
+
+// pairPolicy: PAIR talks to exactly one peer; later pipes are refused.
+type pairPolicy struct {
+	lbfq
+	peer *Pipe
+}
+
+func (pp *pairPolicy) attach(p *Pipe) bool {
+	if pp.peer != nil {
+		return false
+	}
+	pp.peer = p
+	return pp.lbfq.attach(p)
+}
+
+func (pp *pairPolicy) detach(p *Pipe) {
+	if pp.peer == p {
+		pp.peer = nil
+	}
+	pp.lbfq.detach(p)
+}
+
+// pushPolicy: PUSH sends only.
+type pushPolicy struct {
+	lb loadBalancer
+	noRecv
+}
+
+func (pp *pushPolicy) attach(p *Pipe) bool           { pp.lb.attach(p); return true }
+func (pp *pushPolicy) detach(p *Pipe)                { pp.lb.detach(p) }
+func (pp *pushPolicy) handshaken(*Pipe, []byte) bool { return true }
+func (pp *pushPolicy) checkFirst([]byte) error       { return nil }
+func (pp *pushPolicy) canSend() bool                 { return pp.lb.canSend() }
+func (pp *pushPolicy) send(m *pool.Msg) error        { _, err := pp.lb.send(m); return err }
+
+// pullPolicy: PULL receives only.
+type pullPolicy struct {
+	fq fairQueue
+	noSend
+}
+
+func (pp *pullPolicy) attach(p *Pipe) bool    { pp.fq.attach(p); return true }
+func (pp *pullPolicy) detach(p *Pipe)         { pp.fq.detach(p) }
+func (pp *pullPolicy) canRecv() bool          { return pp.fq.canRecv() }
+func (pp *pullPolicy) recv(m *pool.Msg) error { _, err := pp.fq.recv(m); return err }
+
+// reqPolicy: REQ alternates send and receive, adds the empty delimiter and
+// accepts a reply only from the pipe the request went to.
+type reqPolicy struct {
+	lbfq
+	s         *Socket
+	waiting   bool  // a request is out, a reply is due
+	replyPipe *Pipe // where the request went
+	reqID     uint32
+}
+
+func (r *reqPolicy) detach(p *Pipe) {
+	if r.replyPipe == p {
+		r.replyPipe = nil
+	}
+	r.lbfq.detach(p)
+}
+
+func (r *reqPolicy) checkFirst([]byte) error {
+	if r.waiting && !r.s.opt.reqRelaxed {
+		return EFSM
+	}
+	return nil
+}
+
+func (r *reqPolicy) send(m *pool.Msg) error {
+	if r.waiting && !r.s.opt.reqRelaxed {
+		return EFSM
+	}
+	m.Prepend([]byte{})
+	corr := r.s.opt.reqCorrelate
+	if corr {
+		id := pool.Get(4)
+		binary.BigEndian.PutUint32(id, r.reqID+1)
+		m.Prepend(id)
+	}
+	p, err := r.lb.send(m)
+	if err != nil {
+		m.PopFront()
+		if corr {
+			m.PopFront()
+		}
+		return err
+	}
+	r.reqID++
+	r.waiting = true
+	r.replyPipe = p
+	return nil
+}
+
+func (r *reqPolicy) recv(m *pool.Msg) error {
+	if !r.waiting {
+		return EFSM
+	}
+	for {
+		p, err := r.fq.recv(m)
+		if err != nil {
+			return err
+		}
+		ok := p == r.replyPipe
+		if ok && r.s.opt.reqCorrelate {
+			id := m.PopFront()
+			ok = len(id) == 4 && binary.BigEndian.Uint32(id) == r.reqID
+		}
+		if ok && m.Len() > 1 && len(m.Frame(0)) == 0 {
+			m.PopFront()
+			r.waiting = false
+			r.replyPipe = nil
+			return nil
+		}
+		m.Reset() // not the reply we wait for: drop it
+	}
+}
+
+func (r *reqPolicy) canSend() bool { return (!r.waiting || r.s.opt.reqRelaxed) && r.lb.canSend() }
+func (r *reqPolicy) canRecv() bool { return r.waiting && r.fq.canRecv() }
+
+// repPolicy: REP receives a request, remembers its envelope and sends the
+// reply back along it.
+type repPolicy struct {
+	lbfq
+	replying  bool
+	replyPipe *Pipe
+	envelope  pool.Msg
+}
+
+func (r *repPolicy) detach(p *Pipe) {
+	if r.replyPipe == p {
+		r.replyPipe = nil
+	}
+	r.lbfq.detach(p)
+}
+
+func (r *repPolicy) checkFirst([]byte) error {
+	if !r.replying {
+		return EFSM
+	}
+	return nil
+}
+
+func (r *repPolicy) recv(m *pool.Msg) error {
+	if r.replying {
+		return EFSM
+	}
+	for {
+		p, err := r.fq.recv(m)
+		if err != nil {
+			return err
+		}
+		r.envelope.Reset()
+		found := false
+		for m.Len() > 0 {
+			f := m.PopFront()
+			r.envelope.Append(f)
+			if len(f) == 0 {
+				found = true
+				break
+			}
+		}
+		if !found || m.Len() == 0 {
+			m.Reset() // malformed request: no delimiter or no body
+			continue
+		}
+		r.replying = true
+		r.replyPipe = p
+		return nil
+	}
+}
+
+func (r *repPolicy) send(m *pool.Msg) error {
+	if !r.replying {
+		return EFSM
+	}
+	for i := r.envelope.Len() - 1; i >= 0; i-- {
+		m.Prepend(r.envelope.Frame(i))
+	}
+	// The envelope frames came off the wire, not from the pool.
+	m.Pooled = false
+	r.envelope.Reset()
+	p := r.replyPipe
+	r.replying = false
+	r.replyPipe = nil
+	if p == nil || !p.write(m) {
+		m.Release() // the requester is gone: drop the reply, as libzmq does
+	}
+	return nil
+}
+
+func (r *repPolicy) canSend() bool { return r.replying }
+func (r *repPolicy) canRecv() bool { return !r.replying && r.fq.canRecv() }
+
+// routerPolicy: ROUTER prefixes every incoming message with its peer's
+// routing id and routes outgoing messages by their first frame.
+type routerPolicy struct {
+	s      *Socket
+	fq     fairQueue
+	byID   map[string]*Pipe
+	nextID uint32
+}
+
+func newRouterPolicy(s *Socket) *routerPolicy {
+	return &routerPolicy{s: s, byID: make(map[string]*Pipe), nextID: rand.Uint32()}
+}
+
+// attach waits for the handshake: a ROUTER pipe is routable only once its
+// peer's id is known.
+func (r *routerPolicy) attach(*Pipe) bool { return true }
+
+func (r *routerPolicy) handshaken(p *Pipe, peerID []byte) bool {
+	if p.identified {
+		if string(peerID) == string(p.id) || len(peerID) == 0 && p.id[0] == 0 {
+			return true
+		}
+		delete(r.byID, string(p.id))
+		p.identified = false
+	}
+	id := peerID
+	if len(id) == 0 {
+		id = make([]byte, 5)
+		r.nextID++
+		binary.BigEndian.PutUint32(id[1:], r.nextID)
+	} else if old, ok := r.byID[string(id)]; ok {
+		if !r.s.opt.routerHandover {
+			return false
+		}
+		delete(r.byID, string(id))
+		old.identified = false
+		r.s.removePipe(old)
+	}
+	p.id = append([]byte(nil), id...)
+	p.id = p.id[:len(p.id):len(p.id)]
+	p.identified = true
+	r.byID[string(p.id)] = p
+	r.fq.attach(p)
+	poke(r.s.outSig)
+	return true
+}
+
+func (r *routerPolicy) detach(p *Pipe) {
+	if p.identified {
+		if r.byID[string(p.id)] == p {
+			delete(r.byID, string(p.id))
+		}
+		r.fq.detach(p)
+	}
+}
+
+func (r *routerPolicy) checkFirst(id []byte) error {
+	if r.s.opt.routerMandatory {
+		if _, ok := r.byID[string(id)]; !ok {
+			return EHOSTUNREACH
+		}
+	}
+	return nil
+}
+
+func (r *routerPolicy) send(m *pool.Msg) error {
+	id := m.PopFront()
+	p, ok := r.byID[string(id)]
+	if !ok || p.dead.Load() {
+		if r.s.opt.routerMandatory {
+			m.Prepend(id)
+			return EHOSTUNREACH
+		}
+		pool.Put(id)
+		m.Release()
+		return nil
+	}
+	if m.Len() == 0 {
+		// Only an id frame: nothing to deliver.
+		pool.Put(id)
+		m.Release()
+		return nil
+	}
+	if !p.write(m) {
+		if r.s.opt.routerMandatory {
+			m.Prepend(id)
+			return EAGAIN
+		}
+		m.Release()
+	}
+	pool.Put(id)
+	return nil
+}
+
+func (r *routerPolicy) recv(m *pool.Msg) error {
+	p, err := r.fq.recv(m)
+	if err != nil {
+		return err
+	}
+	m.Prepend(p.id)
+	return nil
+}
+
+func (r *routerPolicy) canSend() bool { return true }
+func (r *routerPolicy) canRecv() bool { return r.fq.canRecv() }

@@ -1,0 +1,295 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// listener accepts connections on one bound endpoint. Each accepted
+// connection gets an engine and, once its handshake is done, a pipe that
+// ends with the connection.
+type listener struct {
+	s        *Socket
+	ln       net.Listener
+	endpoint string // resolved, as LAST_ENDPOINT reports it
+	asGiven  string
+	stopCh   chan struct{}
+	once     sync.Once
+}
+
+// listen binds ep for s. The caller holds s.mu.
+func listen(s *Socket, ep endpoint, asGiven string) (*listener, error) {
+	network, addr, err := ep.listenAddr(s.opt.ipv6)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen(network, addr)
+	if err != nil {
+		return nil, mapNetError(err)
+	}
+	l := &listener{s: s, ln: ln, endpoint: tcpEndpointString(ln.Addr()), asGiven: asGiven, stopCh: make(chan struct{})}
+	s.wg.Add(1)
+	go l.acceptLoop()
+	return l, nil
+}
+
+// closeListener stops accepting; connections already accepted go on.
+func (l *listener) closeListener() { l.ln.Close() }
+
+// stop stops accepting and ends the connections this listener accepted.
+func (l *listener) stop() {
+	l.once.Do(func() { close(l.stopCh) })
+	l.ln.Close()
+}
+
+func (l *listener) acceptLoop() {
+	defer l.s.wg.Done()
+	for {
+		conn, err := l.ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Out of descriptors or a similar passing condition.
+			select {
+			case <-l.stopCh:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			continue
+		}
+		tuneConn(conn)
+		l.s.wg.Add(1)
+		go l.serve(conn)
+	}
+}
+
+// serve runs one accepted connection to its end.
+func (l *listener) serve(conn net.Conn) {
+	s := l.s
+	defer s.wg.Done()
+	e, err := handshake(s, conn, true, l.stopCh)
+	if err != nil {
+		conn.Close()
+		return
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		conn.Close()
+		return
+	}
+	p := s.addPipe()
+	if p == nil {
+		s.mu.Unlock()
+		conn.Close()
+		return
+	}
+	if !s.pol.handshaken(p, e.peerID) {
+		s.removePipe(p)
+		s.mu.Unlock()
+		conn.Close()
+		return
+	}
+	s.mu.Unlock()
+	e.run(p, l.stopCh)
+	s.mu.Lock()
+	s.removePipe(p)
+	s.mu.Unlock()
+}
+
+// connecter keeps one connected endpoint connected: it dials, runs an
+// engine until the connection drops, waits RECONNECT_IVL (backing off up to
+// RECONNECT_IVL_MAX) and dials again, until stopped or until its closed
+// socket has nothing left to deliver.
+type connecter struct {
+	s       *Socket
+	ep      endpoint
+	asGiven string
+	rid     []byte // CONNECT_ROUTING_ID for this peer
+	pipe    *Pipe  // nil while IMMEDIATE and not connected
+	stop    chan struct{}
+	once    sync.Once
+}
+
+func (c *connecter) halt() { c.once.Do(func() { close(c.stop) }) }
+
+// finished reports whether the connecter should give up: stopped, killed,
+// or closed with nothing queued. It may block for nothing.
+func (c *connecter) finished() bool {
+	select {
+	case <-c.stop:
+		return true
+	case <-c.s.killed:
+		return true
+	case <-c.s.closing:
+		c.s.mu.Lock()
+		empty := c.pipe == nil || c.pipe.out.len() == 0
+		c.s.mu.Unlock()
+		return empty
+	default:
+		return false
+	}
+}
+
+// sleep waits d or until the connecter must give up; false means give up.
+func (c *connecter) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return !c.finished()
+	case <-c.stop:
+		return false
+	case <-c.s.killed:
+		return false
+	case <-c.s.closing:
+		if c.finished() {
+			return false
+		}
+		select {
+		case <-t.C:
+			return true
+		case <-c.stop:
+		case <-c.s.killed:
+		}
+		return false
+	}
+}
+
+func (c *connecter) run() {
+	s := c.s
+	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		s.dropConnecter(c)
+		s.mu.Unlock()
+	}()
+	s.mu.Lock()
+	ivl := time.Duration(s.opt.reconnectIvl) * time.Millisecond
+	ivlMax := time.Duration(s.opt.reconnectIvlMax) * time.Millisecond
+	ipv6 := s.opt.ipv6
+	immediate := s.opt.immediate
+	s.mu.Unlock()
+	backoff := ivl
+	next := func() bool {
+		if ivl < 0 {
+			return false // RECONNECT_IVL -1: never reconnect
+		}
+		d := backoff
+		if ivlMax > ivl {
+			backoff *= 2
+			if backoff > ivlMax {
+				backoff = ivlMax
+			}
+		}
+		return c.sleep(d)
+	}
+	network, addr := c.ep.dialAddr(ipv6)
+	for {
+		if c.finished() {
+			return
+		}
+		conn, err := c.dial(network, addr)
+		if err != nil {
+			if !next() {
+				return
+			}
+			continue
+		}
+		tuneConn(conn)
+		e, err := handshake(s, conn, false, c.stop)
+		if err != nil {
+			conn.Close()
+			if !next() {
+				return
+			}
+			continue
+		}
+		s.mu.Lock()
+		if c.pipe == nil {
+			if s.closed {
+				s.mu.Unlock()
+				conn.Close()
+				return
+			}
+			c.pipe = s.addPipe()
+			if c.pipe == nil {
+				s.mu.Unlock()
+				conn.Close()
+				if !next() {
+					return
+				}
+				continue
+			}
+		}
+		p := c.pipe
+		id := e.peerID
+		if c.rid != nil {
+			id = c.rid
+		}
+		ok := s.pol.handshaken(p, id)
+		s.mu.Unlock()
+		if !ok {
+			conn.Close()
+			if !next() {
+				return
+			}
+			continue
+		}
+		backoff = ivl
+		e.run(p, c.stop)
+		if immediate {
+			s.mu.Lock()
+			s.removePipe(p)
+			c.pipe = nil
+			s.mu.Unlock()
+		}
+		if !next() {
+			return
+		}
+	}
+}
+
+// dial connects, giving up early when the connecter must stop.
+func (c *connecter) dial(network, addr string) (net.Conn, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-done:
+		case <-c.stop:
+			cancel()
+		case <-c.s.killed:
+			cancel()
+		}
+	}()
+	var d net.Dialer
+	return d.DialContext(ctx, network, addr)
+}
+
+// tuneConn sets TCP options the way libzmq does.
+func tuneConn(conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetNoDelay(true)
+	}
+}
+
+// mapNetError turns a listen or dial error into libzmq's errno.
+func mapNetError(err error) error {
+	var se syscall.Errno
+	if errors.As(err, &se) {
+		return Errno(se)
+	}
+	return EINVAL
+}

@@ -1,0 +1,503 @@
+package core
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/monocoque-go/monocoque/pool"
+)
+
+// policy is a socket type's routing: which pipe an outgoing message goes to
+// and which pipe the next incoming message comes from. All methods run with
+// the socket's mu held; none of them blocks. send and recv return EAGAIN when
+// they cannot go on now, and the socket waits and retries.
+type policy interface {
+	// attach offers a new pipe; false refuses it (PAIR takes only one).
+	attach(p *Pipe) bool
+	// handshaken tells the policy that p's peer (re)completed its handshake.
+	// It returns false when the peer must be refused (ROUTER duplicate id).
+	handshaken(p *Pipe, peerID []byte) bool
+	// detach removes p from routing; queued input may still be read.
+	detach(p *Pipe)
+	// checkFirst is called for the first frame of every outgoing message.
+	checkFirst(frame []byte) error
+	send(m *pool.Msg) error
+	recv(m *pool.Msg) error
+	canSend() bool
+	canRecv() bool
+}
+
+// Socket is a ZeroMQ socket: a routing policy over a set of pipes, each
+// pipe fed by one connection. Its methods may be called from any goroutine.
+type Socket struct {
+	ctx   *Context
+	typ   SocketType
+	inSig chan struct{} // some pipe got input
+	// outSig is poked when some pipe's outbound queue has room again.
+	outSig chan struct{}
+	// closing is closed by Close: blocked calls return and engines linger.
+	closing chan struct{}
+	// killed is closed when the LINGER period after Close runs out: every
+	// connection still open is dropped with whatever it had queued.
+	killed    chan struct{}
+	killOnce  sync.Once
+	killTimer *time.Timer
+
+	mu       sync.Mutex
+	closed   bool
+	pol      policy
+	opt      options
+	pipes    map[*Pipe]struct{}
+	binds    []*listener
+	connects []*connecter
+	lingerTo time.Time // zero means forever; set by Close
+
+	// outgoing multipart message being assembled by Send with SndMore
+	pending pool.Msg
+	// incoming message being handed out frame by frame by Recv
+	current pool.Msg
+	curIdx  int
+
+	wg sync.WaitGroup // the socket's goroutines
+}
+
+func newSocket(ctx *Context, t SocketType) (*Socket, error) {
+	s := &Socket{
+		ctx:     ctx,
+		typ:     t,
+		inSig:   make(chan struct{}, 1),
+		outSig:  make(chan struct{}, 1),
+		closing: make(chan struct{}),
+		killed:  make(chan struct{}),
+		pipes:   make(map[*Pipe]struct{}),
+		opt:     defaultOptions(),
+	}
+	s.opt.maxmsgsize = -1
+	switch t {
+	case PAIR:
+		s.pol = &pairPolicy{}
+	case PUSH:
+		s.pol = &pushPolicy{}
+	case PULL:
+		s.pol = &pullPolicy{}
+	case DEALER:
+		s.pol = &dealerPolicy{}
+	case REQ:
+		s.pol = &reqPolicy{s: s}
+	case REP:
+		s.pol = &repPolicy{}
+	case ROUTER:
+		s.pol = newRouterPolicy(s)
+	default:
+		return nil, EINVAL
+	}
+	return s, nil
+}
+
+// Type returns the socket's type.
+func (s *Socket) Type() SocketType { return s.typ }
+
+// Context returns the context that made the socket.
+func (s *Socket) Context() *Context { return s.ctx }
+
+// String describes the socket for logs.
+func (s *Socket) String() string { return fmt.Sprintf("Socket(%s,%p)", s.typ, s) }
+
+// errIfDead returns the error for a call on a closed socket or a terminated
+// context. The caller holds mu.
+func (s *Socket) errIfDead() error {
+	if s.closed {
+		return ENOTSOCK
+	}
+	if s.ctx.terminated() {
+		return ETERM
+	}
+	return nil
+}
+
+// wait runs try until it stops returning EAGAIN, blocking between tries on
+// sig for at most timeoutMs (-1 forever, 0 never). It is called and returns
+// with mu held.
+func (s *Socket) wait(flags Flag, timeoutMs int, sig chan struct{}, try func() error) error {
+	err := try()
+	if err != EAGAIN || flags&DontWait != 0 || timeoutMs == 0 {
+		return err
+	}
+	var timeout <-chan time.Time
+	if timeoutMs > 0 {
+		t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		s.mu.Unlock()
+		select {
+		case <-sig:
+		case <-timeout:
+			s.mu.Lock()
+			// One last try: the timer may have raced a wake-up.
+			return try()
+		case <-s.closing:
+			s.mu.Lock()
+			return ENOTSOCK
+		case <-s.ctx.termCh:
+			s.mu.Lock()
+			return ETERM
+		}
+		s.mu.Lock()
+		if err := s.errIfDead(); err != nil {
+			return err
+		}
+		if err = try(); err != EAGAIN {
+			return err
+		}
+	}
+}
+
+// Send queues one frame. With SndMore the frame waits for the rest of its
+// message; the message is routed as a whole when its last frame is sent.
+// The data is copied: the caller may reuse it at once.
+func (s *Socket) Send(frame []byte, flags Flag) error {
+	return s.send(nil, frame, flags)
+}
+
+// SendMsg sends frames as one message (or, with SndMore, as the next parts
+// of one). Frames are copied.
+func (s *Socket) SendMsg(frames [][]byte, flags Flag) error {
+	if len(frames) == 0 {
+		return EINVAL
+	}
+	return s.send(frames[:len(frames)-1], frames[len(frames)-1], flags)
+}
+
+// send queues the frames head..., last as one step, so that concurrent
+// senders never interleave frames.
+func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.errIfDead(); err != nil {
+		return err
+	}
+	if s.pending.Len() == 0 {
+		first := last
+		if len(head) > 0 {
+			first = head[0]
+		}
+		if err := s.pol.checkFirst(first); err != nil {
+			return err
+		}
+		if flags&DontWait != 0 && !s.pol.canSend() {
+			return EAGAIN
+		}
+	}
+	// Take the message out of s.pending so that another goroutine's frames
+	// cannot join it while this one waits.
+	m := s.pending
+	s.pending = pool.Msg{}
+	m.Pooled = true
+	for _, f := range head {
+		m.Append(pool.Clone(f))
+	}
+	m.Append(pool.Clone(last))
+	if flags&SndMore != 0 {
+		s.pending = m
+		return nil
+	}
+	err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error { return s.pol.send(&m) })
+	if err != nil {
+		// Keep the frames before the last one so that a retry of the last
+		// frame completes the message, as with libzmq.
+		n := m.Len()
+		pool.Put(m.Frame(n - 1))
+		if n > 1 && s.pending.Len() == 0 && !s.closed {
+			for i := 0; i < n-1; i++ {
+				s.pending.Append(m.Frame(i))
+			}
+			s.pending.Pooled = true
+		} else {
+			for i := 0; i < n-1; i++ {
+				pool.Put(m.Frame(i))
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// Recv returns the next frame. The frame is the caller's to keep.
+func (s *Socket) Recv(flags Flag) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.fill(flags); err != nil {
+		return nil, err
+	}
+	return s.nextFrame(), nil
+}
+
+// RecvMsg returns the rest of the current message, or the next whole one.
+func (s *Socket) RecvMsg(flags Flag) ([][]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.fill(flags); err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, s.current.Len()-s.curIdx)
+	for s.curIdx < s.current.Len() {
+		out = append(out, s.nextFrame())
+	}
+	return out, nil
+}
+
+// fill makes sure s.current has an unread frame, waiting as flags and
+// RCVTIMEO allow. The caller holds mu.
+func (s *Socket) fill(flags Flag) error {
+	if err := s.errIfDead(); err != nil {
+		return err
+	}
+	return s.wait(flags, s.opt.rcvtimeo, s.inSig, func() error {
+		if s.curIdx < s.current.Len() {
+			return nil // another goroutine's message still has frames
+		}
+		s.current.Reset()
+		s.curIdx = 0
+		return s.pol.recv(&s.current)
+	})
+}
+
+// nextFrame hands out the next unread frame of s.current.
+func (s *Socket) nextFrame() []byte {
+	f := s.current.Frame(s.curIdx)
+	s.curIdx++
+	if f == nil {
+		f = []byte{}
+	}
+	return f
+}
+
+// RcvMore reports whether the last frame Recv returned has more after it.
+func (s *Socket) RcvMore() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.curIdx < s.current.Len()
+}
+
+// events returns the PollIn/PollOut state. The caller holds mu.
+func (s *Socket) events() int {
+	ev := 0
+	if s.curIdx < s.current.Len() || s.pol.canRecv() {
+		ev |= PollIn
+	}
+	if s.pol.canSend() {
+		ev |= PollOut
+	}
+	return ev
+}
+
+// Events returns the PollIn/PollOut readiness bits.
+func (s *Socket) Events() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events()
+}
+
+// addPipe makes a pipe with the current high-water marks and offers it to the
+// policy. The caller holds mu. It returns nil when the policy refuses.
+func (s *Socket) addPipe() *Pipe {
+	p := newPipe(s, s.opt.sndhwm, s.opt.rcvhwm)
+	if !s.pol.attach(p) {
+		return nil
+	}
+	p.attached = true
+	s.pipes[p] = struct{}{}
+	// A sender may be waiting for any pipe at all.
+	poke(s.outSig)
+	return p
+}
+
+// removePipe detaches p for good: its queued output is dropped, its queued
+// input stays readable until drained. The caller holds mu.
+func (s *Socket) removePipe(p *Pipe) {
+	if _, ok := s.pipes[p]; !ok {
+		return
+	}
+	delete(s.pipes, p)
+	p.dead.Store(true)
+	if p.attached {
+		s.pol.detach(p)
+		p.attached = false
+	}
+	p.out.drop()
+	poke(s.inSig)
+	poke(s.outSig)
+	poke(p.wake)
+}
+
+// Close closes the socket. Messages already queued keep going out in the
+// background for up to the LINGER period; the context's Term waits for them.
+func (s *Socket) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ENOTSOCK
+	}
+	s.closed = true
+	close(s.closing)
+	switch {
+	case s.opt.linger == 0:
+		s.kill()
+	case s.opt.linger > 0:
+		d := time.Duration(s.opt.linger) * time.Millisecond
+		s.lingerTo = time.Now().Add(d)
+		s.killTimer = time.AfterFunc(d, s.kill)
+	}
+	binds := s.binds
+	s.binds = nil
+	for _, l := range binds {
+		l.closeListener()
+	}
+	for p := range s.pipes {
+		poke(p.wake)
+	}
+	s.pending.Release()
+	s.mu.Unlock()
+	s.ctx.forget(s)
+	go func() {
+		s.wg.Wait()
+		if s.killTimer != nil {
+			s.killTimer.Stop()
+		}
+		s.kill()
+		s.mu.Lock()
+		for p := range s.pipes {
+			p.in.drop()
+			p.out.drop()
+		}
+		s.mu.Unlock()
+		s.ctx.socketDone()
+	}()
+	return nil
+}
+
+// kill drops every remaining connection at once.
+func (s *Socket) kill() { s.killOnce.Do(func() { close(s.killed) }) }
+
+// lingerDeadline returns when queued output must be given up after Close,
+// and whether there is such a limit. The caller holds mu.
+func (s *Socket) lingerDeadline() (time.Time, bool) {
+	if !s.closed {
+		return time.Time{}, false
+	}
+	return s.lingerTo, !s.lingerTo.IsZero()
+}
+
+// Bind listens on endpoint.
+func (s *Socket) Bind(endpoint string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.errIfDead(); err != nil {
+		return err
+	}
+	ep, err := parseEndpoint(endpoint)
+	if err != nil {
+		return err
+	}
+	l, err := listen(s, ep, endpoint)
+	if err != nil {
+		return err
+	}
+	s.binds = append(s.binds, l)
+	s.opt.lastEndpoint = l.endpoint
+	return nil
+}
+
+// Unbind stops listening on an endpoint given to Bind (or the resolved
+// endpoint LAST_ENDPOINT reported) and closes the connections it accepted.
+func (s *Socket) Unbind(endpoint string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.errIfDead(); err != nil {
+		return err
+	}
+	for i, l := range s.binds {
+		if l.endpoint == endpoint || l.asGiven == endpoint {
+			s.binds = append(s.binds[:i], s.binds[i+1:]...)
+			l.stop()
+			return nil
+		}
+	}
+	return ENOENT
+}
+
+// Connect starts connecting (and reconnecting) to endpoint in the
+// background. Unless IMMEDIATE is set, messages queue for the peer at once.
+func (s *Socket) Connect(endpoint string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.errIfDead(); err != nil {
+		return err
+	}
+	ep, err := parseEndpoint(endpoint)
+	if err != nil {
+		return err
+	}
+	if ep.host == "*" {
+		return EINVAL
+	}
+	if _, err := net.LookupPort("tcp", ep.port); err != nil || ep.port == "0" || ep.port == "*" {
+		return EINVAL
+	}
+	c := &connecter{s: s, ep: ep, asGiven: endpoint, stop: make(chan struct{})}
+	c.rid = s.opt.connectRid
+	s.opt.connectRid = nil
+	if !s.opt.immediate {
+		c.pipe = s.addPipe()
+		if c.pipe == nil {
+			return nil // PAIR already has its peer; libzmq accepts and ignores
+		}
+	}
+	s.connects = append(s.connects, c)
+	s.opt.lastEndpoint = endpoint
+	s.wg.Add(1)
+	go c.run()
+	return nil
+}
+
+// Disconnect stops connecting to an endpoint given to Connect and drops its
+// pipe.
+func (s *Socket) Disconnect(endpoint string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.errIfDead(); err != nil {
+		return err
+	}
+	found := false
+	kept := s.connects[:0]
+	for _, c := range s.connects {
+		if c.asGiven == endpoint {
+			found = true
+			c.halt()
+			if c.pipe != nil {
+				s.removePipe(c.pipe)
+			}
+			continue
+		}
+		kept = append(kept, c)
+	}
+	s.connects = kept
+	if !found {
+		return ENOENT
+	}
+	return nil
+}
+
+// dropConnecter forgets a connecter whose goroutine ended. The caller holds mu.
+func (s *Socket) dropConnecter(c *connecter) {
+	for i, x := range s.connects {
+		if x == c {
+			s.connects = append(s.connects[:i], s.connects[i+1:]...)
+			return
+		}
+	}
+}

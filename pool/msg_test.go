@@ -1,0 +1,73 @@
+package pool
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+func TestMsgAppendPrependPop(t *testing.T) {
+	for n := 0; n <= 9; n++ {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var m Msg
+			for i := 0; i < n; i++ {
+				m.Append([]byte{byte(i)})
+			}
+			m.Prepend([]byte("id"))
+			if m.Len() != n+1 {
+				t.Fatalf("len %d, want %d", m.Len(), n+1)
+			}
+			if !bytes.Equal(m.Frame(0), []byte("id")) {
+				t.Fatalf("frame 0 = %q", m.Frame(0))
+			}
+			for i := 0; i < n; i++ {
+				if got := m.Frame(i + 1); len(got) != 1 || got[0] != byte(i) {
+					t.Fatalf("frame %d = %v", i+1, got)
+				}
+			}
+			if f := m.PopFront(); string(f) != "id" {
+				t.Fatalf("pop = %q", f)
+			}
+			for i := 0; i < n; i++ {
+				if f := m.PopFront(); len(f) != 1 || f[0] != byte(i) {
+					t.Fatalf("pop %d = %v", i, f)
+				}
+			}
+			if m.Len() != 0 || m.PopFront() != nil {
+				t.Fatal("not empty")
+			}
+		})
+	}
+}
+
+func TestGetPutClasses(t *testing.T) {
+	for _, n := range []int{0, 1, 63, 64, 65, 1000, 65536, 65537} {
+		b := Get(n)
+		if len(b) != n {
+			t.Fatalf("Get(%d) len %d", n, len(b))
+		}
+		Put(b)
+	}
+}
+
+func TestMsgNoAllocSmall(t *testing.T) {
+	var m Msg
+	f := []byte("x")
+	allocs := testing.AllocsPerRun(100, func() {
+		m.Append(f)
+		m.Append(f)
+		m.Prepend(f)
+		m.PopFront()
+		m.Reset()
+	})
+	if allocs != 0 {
+		t.Fatalf("allocs = %v", allocs)
+	}
+}
+
+func BenchmarkGetPut64(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Put(Get(64))
+	}
+}

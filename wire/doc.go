@@ -1,0 +1,17 @@
+// Package wire is monocoque's ZMTP 3.x codec: the bytes that travel between
+// two ZeroMQ peers, and nothing else.
+//
+// It encodes and decodes the 64-byte greeting, the frames that carry
+// messages and commands, the command bodies defined by ZMTP 3.0 and 3.1
+// (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL and the metadata they carry),
+// and the security handshakes as passive state machines (Mechanism).
+//
+// The package owns no goroutines, sockets or timers: a Decoder pulls bytes
+// from an io.Reader, an Encoder pushes batches to an io.Writer, and every
+// other function works on byte slices. The connection engine in core drives
+// them.
+//
+// The references are RFC 23 (ZMTP 3.0), RFC 37 (ZMTP 3.1) and RFC 24
+// (ZMTP PLAIN), with libzmq 4.3 as the tie-breaker wherever the
+// specifications leave room.
+package wire

@@ -1,0 +1,171 @@
+package wire
+
+import (
+	"encoding/binary"
+	"io"
+	"net"
+
+	"github.com/monocoque-go/monocoque/pool"
+)
+
+const (
+	// CopyThreshold is the body size from which the Encoder stops copying
+	// a body into its buffer and writes it from the caller's memory with
+	// vectored I/O instead.
+	CopyThreshold = 8 << 10
+
+	// maxRetainedBuffer is the largest buffer capacity Reset keeps for reuse.
+	maxRetainedBuffer = 4 << 20
+)
+
+// Encoder batches frames for one write. Headers and small bodies are
+// copied into a contiguous buffer; bodies of CopyThreshold bytes or more
+// are kept by reference and written with vectored I/O (net.Buffers, which
+// becomes writev on TCP and Unix connections). The caller must keep
+// referenced bodies unchanged until WriteTo or Reset returns.
+//
+// In steady state an Encoder does not allocate. It is not safe for
+// concurrent use.
+type Encoder struct {
+	buf  []byte   // headers and copied bodies
+	segs [][]byte // with referenced bodies pending: slices of buf and bodies, in order
+	mark int      // buf[mark:] is not yet in segs
+	refd int      // bytes pending in referenced bodies
+	nb   net.Buffers
+}
+
+// NewEncoder returns an empty Encoder.
+func NewEncoder() *Encoder { return &Encoder{} }
+
+// Len returns the number of bytes pending.
+func (e *Encoder) Len() int { return len(e.buf) + e.refd }
+
+// Reset drops everything pending, keeping the buffers for reuse (unless
+// they have grown unusually large).
+func (e *Encoder) Reset() {
+	if cap(e.buf) > maxRetainedBuffer {
+		e.buf = nil
+	} else {
+		e.buf = e.buf[:0]
+	}
+	clear(e.segs)
+	e.segs = e.segs[:0]
+	e.mark, e.refd = 0, 0
+}
+
+// AppendMsg appends every frame of m, with FlagMore on all but the last.
+// An empty message appends nothing: ZMTP cannot express it.
+func (e *Encoder) AppendMsg(m *pool.Msg) {
+	n := m.Len()
+	if n == 1 {
+		e.appendFrame(0, m.Frame(0))
+		return
+	}
+	for i := 0; i < n-1; i++ {
+		e.appendFrame(FlagMore, m.Frame(i))
+	}
+	if n > 0 {
+		e.appendFrame(0, m.Frame(n-1))
+	}
+}
+
+// AppendFrame appends one frame. Only FlagMore and FlagCommand are taken
+// from flags; FlagLong is set as the body size requires.
+func (e *Encoder) AppendFrame(flags byte, body []byte) {
+	e.appendFrame(flags&(FlagMore|FlagCommand), body)
+}
+
+// AppendCommand appends a command frame whose body is the name (1 to 255
+// bytes) followed by data.
+func (e *Encoder) AppendCommand(name string, data []byte) {
+	size := 1 + len(name) + len(data)
+	e.buf = AppendFrameHeader(e.buf, FlagCommand, size)
+	e.buf = append(e.buf, byte(len(name)))
+	e.buf = append(e.buf, name...)
+	if len(data) < CopyThreshold {
+		e.buf = append(e.buf, data...)
+		return
+	}
+	e.reference(data)
+}
+
+func (e *Encoder) appendFrame(flags byte, body []byte) {
+	n := len(body)
+	l := len(e.buf)
+	if n <= MaxShortSize {
+		if cap(e.buf)-l < ShortHeaderSize+n {
+			e.grow(ShortHeaderSize + n)
+		}
+		b := e.buf[:l+ShortHeaderSize+n]
+		b[l] = flags
+		b[l+1] = byte(n)
+		copy(b[l+ShortHeaderSize:], body)
+		e.buf = b
+		return
+	}
+	if n < CopyThreshold {
+		if cap(e.buf)-l < LongHeaderSize+n {
+			e.grow(LongHeaderSize + n)
+		}
+		b := e.buf[:l+LongHeaderSize+n]
+		b[l] = flags | FlagLong
+		binary.BigEndian.PutUint64(b[l+1:], uint64(n))
+		copy(b[l+LongHeaderSize:], body)
+		e.buf = b
+		return
+	}
+	e.buf = AppendFrameHeader(e.buf, flags, n)
+	e.reference(body)
+}
+
+// reference queues body to be written from the caller's memory after what
+// is already in buf.
+func (e *Encoder) reference(body []byte) {
+	if e.mark < len(e.buf) {
+		e.segs = append(e.segs, e.buf[e.mark:])
+		e.mark = len(e.buf)
+	}
+	e.segs = append(e.segs, body)
+	e.refd += len(body)
+}
+
+// grow makes room for at least n more bytes in buf.
+func (e *Encoder) grow(n int) {
+	c := 2 * cap(e.buf)
+	if c < 4096 {
+		c = 4096
+	}
+	if c < len(e.buf)+n {
+		c = len(e.buf) + n
+	}
+	nb := make([]byte, len(e.buf), c)
+	copy(nb, e.buf)
+	e.buf = nb
+}
+
+// WriteTo writes everything pending to w, with a single Write when no body
+// is referenced and with net.Buffers (one writev on most connections)
+// otherwise. The Encoder is reset afterwards, even on error: a failed
+// write leaves the stream in an unknown state, so the connection should
+// be dropped.
+func (e *Encoder) WriteTo(w io.Writer) (int64, error) {
+	if len(e.segs) == 0 {
+		if len(e.buf) == 0 {
+			return 0, nil
+		}
+		n, err := w.Write(e.buf)
+		if err == nil && n < len(e.buf) {
+			err = io.ErrShortWrite
+		}
+		e.Reset()
+		return int64(n), err
+	}
+	if e.mark < len(e.buf) {
+		e.segs = append(e.segs, e.buf[e.mark:])
+	}
+	e.nb = e.segs
+	n, err := e.nb.WriteTo(w)
+	e.nb = nil
+	e.Reset()
+	return n, err
+}
