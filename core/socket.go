@@ -59,6 +59,8 @@ type Socket struct {
 	// incoming message being handed out frame by frame by Recv
 	current pool.Msg
 	curIdx  int
+	// scratch holds reusable message holders for send.
+	scratch []*pool.Msg
 
 	wg sync.WaitGroup // the socket's goroutines
 }
@@ -194,7 +196,9 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	}
 	// Take the message out of s.pending so that another goroutine's frames
 	// cannot join it while this one waits.
-	m := s.pending
+	m := s.takeScratch()
+	defer s.dropScratch(m)
+	*m = s.pending
 	s.pending = pool.Msg{}
 	m.Pooled = true
 	for _, f := range head {
@@ -202,10 +206,11 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	}
 	m.Append(pool.Clone(last))
 	if flags&SndMore != 0 {
-		s.pending = m
+		s.pending = *m
+		*m = pool.Msg{}
 		return nil
 	}
-	err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error { return s.pol.send(&m) })
+	err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error { return s.pol.send(m) })
 	if err != nil {
 		// Keep the frames before the last one so that a retry of the last
 		// frame completes the message, as with libzmq.
@@ -224,6 +229,23 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 		return err
 	}
 	return nil
+}
+
+// takeScratch returns a message holder for one send; holders are reused so
+// that sending allocates nothing. The caller holds mu.
+func (s *Socket) takeScratch() *pool.Msg {
+	if n := len(s.scratch); n > 0 {
+		m := s.scratch[n-1]
+		s.scratch = s.scratch[:n-1]
+		return m
+	}
+	return new(pool.Msg)
+}
+
+// dropScratch gives a holder back. The caller holds mu.
+func (s *Socket) dropScratch(m *pool.Msg) {
+	*m = pool.Msg{}
+	s.scratch = append(s.scratch, m)
 }
 
 // Recv returns the next frame. The frame is the caller's to keep.

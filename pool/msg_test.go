@@ -71,3 +71,11 @@ func BenchmarkGetPut64(b *testing.B) {
 		Put(Get(64))
 	}
 }
+
+func TestGetPutNoAlloc(t *testing.T) {
+	Put(Get(100))
+	allocs := testing.AllocsPerRun(1000, func() { Put(Get(100)) })
+	if allocs != 0 {
+		t.Fatalf("allocs = %v", allocs)
+	}
+}

@@ -3,7 +3,10 @@
 // frames live inline so that small messages need no extra allocation.
 package pool
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // Size classes for pooled buffers: 64 B up to 64 KiB, each a power of two.
 // Larger buffers are allocated exactly and never pooled.
@@ -33,8 +36,9 @@ func Get(n int) []byte {
 	}
 	c := classOf(n)
 	if v := classes[c].Get(); v != nil {
-		bp := v.(*[]byte)
-		return (*bp)[:n]
+		// The pool keeps a pointer to the array, not a slice header, so
+		// that Put needs no allocation.
+		return unsafe.Slice(v.(*byte), 1<<(minClassShift+c))[:n]
 	}
 	return make([]byte, n, 1<<(minClassShift+c))
 }
@@ -47,8 +51,7 @@ func Put(b []byte) {
 	if c < 1<<minClassShift || c > MaxPooled || c&(c-1) != 0 {
 		return
 	}
-	b = b[:0]
-	classes[classOf(c)].Put(&b)
+	classes[classOf(c)].Put(unsafe.SliceData(b[:1]))
 }
 
 // Clone copies b into a pooled buffer.

@@ -1,0 +1,88 @@
+package core
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchPair returns a connected pair of sockets over loopback tcp.
+func benchPair(b *testing.B, bindType, connType SocketType) (*Context, *Socket, *Socket) {
+	b.Helper()
+	ctx := NewContext()
+	x, _ := ctx.NewSocket(bindType)
+	y, _ := ctx.NewSocket(connType)
+	for _, s := range []*Socket{x, y} {
+		s.SetInt(OptLinger, 0)
+		s.SetInt(OptSndhwm, 10000)
+		s.SetInt(OptRcvhwm, 10000)
+	}
+	if err := x.Bind("tcp://127.0.0.1:*"); err != nil {
+		b.Fatal(err)
+	}
+	ep, _ := x.GetBytes(OptLastEndpoint)
+	if err := y.Connect(string(ep)); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		x.Close()
+		y.Close()
+		ctx.Term()
+	})
+	return ctx, x, y
+}
+
+func BenchmarkPushPullTCP(b *testing.B) {
+	for _, size := range []int{64, 1024, 65536} {
+		b.Run(fmt.Sprint("size=", size), func(b *testing.B) {
+			_, pull, push := benchPair(b, PULL, PUSH)
+			msg := make([]byte, size)
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			b.ResetTimer()
+			go func() {
+				for i := 0; i < b.N; i++ {
+					if err := push.Send(msg, 0); err != nil {
+						panic(err)
+					}
+				}
+			}()
+			for i := 0; i < b.N; i++ {
+				if _, err := pull.Recv(0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}
+
+func BenchmarkReqRepTCP(b *testing.B) {
+	_, rep, req := benchPair(b, REP, REQ)
+	msg := make([]byte, 64)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			m, err := rep.Recv(0)
+			if err != nil {
+				return
+			}
+			if rep.Send(m, 0) != nil {
+				return
+			}
+		}
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := req.Send(msg, 0); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := req.Recv(0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	rep.Close()
+	<-done
+}
