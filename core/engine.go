@@ -160,7 +160,7 @@ func (e *engine) readLoop(p *Pipe) {
 			return
 		}
 		if f.IsCommand() {
-			if !e.command(f.Body) {
+			if !e.command(p, f.Body) {
 				e.flush(p, batch)
 				return
 			}
@@ -202,7 +202,7 @@ func (e *engine) flush(p *Pipe, batch []pool.Msg) bool {
 
 // command handles a command frame after the handshake; false ends the
 // connection.
-func (e *engine) command(body []byte) bool {
+func (e *engine) command(p *Pipe, body []byte) bool {
 	name, data, err := wire.ParseCommand(body)
 	if err != nil {
 		return false
@@ -217,6 +217,7 @@ func (e *engine) command(body []byte) bool {
 		e.cmdMu.Lock()
 		e.cmds = append(e.cmds, pong)
 		e.cmdMu.Unlock()
+		poke(p.wake)
 		return true
 	case wire.CmdPong:
 		return true
