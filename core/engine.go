@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/monocoque-go/monocoque/pool"
@@ -29,6 +30,17 @@ type engine struct {
 	cmdMu sync.Mutex
 	cmds  [][]byte // command frame bodies waiting for the writer (PONG)
 
+	// Heartbeats (ZMTP 3.1 PING/PONG), from HEARTBEAT_IVL/TTL/TIMEOUT.
+	hbIvl     time.Duration // send a PING this often; 0: never
+	hbTTL     time.Duration // TTL announced in our PINGs
+	hbTimeout time.Duration // drop the peer if silent this long after a PING
+	// heard is set by the reader on any incoming frame and cleared by the
+	// writer when it sends a PING.
+	heard atomic.Bool
+	// ttlArmed is the reader's own flag: a read deadline from the peer's
+	// PING TTL is in force and must be lifted on the next frame.
+	ttlArmed bool
+
 	done chan struct{} // closed when the reader stops
 }
 
@@ -39,7 +51,13 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 	info := wire.SocketInfo{Type: s.typ.String(), Identity: s.opt.routingID, AsServer: asServer}
 	maxSize := s.opt.maxmsgsize
 	ivl := s.opt.handshakeIvl
+	hbIvl := time.Duration(s.opt.heartbeatIvl) * time.Millisecond
+	hbTTL := time.Duration(s.opt.heartbeatTTL) * time.Millisecond
+	hbTimeout := time.Duration(s.opt.heartbeatTimeout) * time.Millisecond
 	s.mu.Unlock()
+	if hbTimeout < 0 {
+		hbTimeout = hbIvl
+	}
 
 	finished := make(chan struct{})
 	defer close(finished)
@@ -86,7 +104,9 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 		done:  make(chan struct{}),
 	}
 	if peer.Major == 3 && peer.Minor == 0 {
-		e.minor = 0
+		e.minor = 0 // ZMTP 3.0 has no PING: no heartbeats with this peer
+	} else {
+		e.hbIvl, e.hbTTL, e.hbTimeout = hbIvl, hbTTL, hbTimeout
 	}
 	mech := wire.NewNull(info)
 	cmds, err := mech.Start()
@@ -159,6 +179,13 @@ func (e *engine) readLoop(p *Pipe) {
 			e.flush(p, batch)
 			return
 		}
+		if e.hbIvl > 0 {
+			e.heard.Store(true)
+		}
+		if e.ttlArmed {
+			e.ttlArmed = false
+			e.conn.SetReadDeadline(time.Time{})
+		}
 		if f.IsCommand() {
 			if !e.command(p, f.Body) {
 				e.flush(p, batch)
@@ -209,9 +236,14 @@ func (e *engine) command(p *Pipe, body []byte) bool {
 	}
 	switch name {
 	case wire.CmdPing:
-		_, ctx, err := wire.ParsePing(data)
+		ttl, ctx, err := wire.ParsePing(data)
 		if err != nil {
 			return false
+		}
+		if ttl > 0 {
+			// The peer wants to be dropped if it goes silent for ttl.
+			e.conn.SetReadDeadline(time.Now().Add(time.Duration(ttl) * 100 * time.Millisecond))
+			e.ttlArmed = true
 		}
 		pong := wire.AppendCommandBody(nil, wire.CmdPong, ctx)
 		e.cmdMu.Lock()
@@ -234,6 +266,18 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 	defer close(done)
 	batch := make([]pool.Msg, 0, maxBatch)
 	lingering := false
+	var tick, timeout <-chan time.Time
+	if e.hbIvl > 0 {
+		t := time.NewTicker(e.hbIvl)
+		defer t.Stop()
+		tick = t.C
+	}
+	var timeoutTimer *time.Timer
+	defer func() {
+		if timeoutTimer != nil {
+			timeoutTimer.Stop()
+		}
+	}()
 	for {
 		batch = p.out.popAll(batch[:0], maxBatch)
 		e.cmdMu.Lock()
@@ -274,6 +318,26 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 		}
 		select {
 		case <-p.wake:
+		case <-tick:
+			if timeout == nil {
+				// Send a PING and expect to hear from the peer within
+				// HEARTBEAT_TIMEOUT.
+				e.heard.Store(false)
+				ttl := e.hbTTL / (100 * time.Millisecond)
+				e.enc.AppendFrame(wire.FlagCommand, wire.AppendPing(nil, uint16(ttl), nil))
+				if timeoutTimer == nil {
+					timeoutTimer = time.NewTimer(e.hbTimeout)
+				} else {
+					timeoutTimer.Reset(e.hbTimeout)
+				}
+				timeout = timeoutTimer.C
+			}
+		case <-timeout:
+			timeout = nil
+			if !e.heard.Load() {
+				e.conn.Close() // the peer went silent
+				return
+			}
 		case <-e.done:
 			return
 		case <-stop:

@@ -224,3 +224,47 @@ func TestBrokerReqRep(t *testing.T) {
 	send(t, client, "question")
 	recv(t, client, "re: question")
 }
+
+func TestHeartbeatDropsSilentPeer(t *testing.T) {
+	e := newEnv(t)
+	pull := e.socket(PULL)
+	must(t, pull.SetInt(OptHeartbeatIvl, 30))
+	must(t, pull.SetInt(OptHeartbeatTimeout, 60))
+	ep := e.bind(pull)
+	c, dec := rawPeer(t, ep, 1, "PUSH")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	// We get PINGs, never answer, and are dropped.
+	pings := 0
+	for {
+		f, err := dec.Next()
+		if err != nil {
+			if err != io.EOF && !strings.Contains(err.Error(), "reset") {
+				t.Fatalf("expected the socket to hang up, got %v", err)
+			}
+			break
+		}
+		if name, _, _ := wire.ParseCommand(f.Body); name == wire.CmdPing {
+			pings++
+		}
+	}
+	if pings == 0 {
+		t.Fatal("no PING before the hang-up")
+	}
+}
+
+func TestHeartbeatKeepsLivePeer(t *testing.T) {
+	e := newEnv(t)
+	pull, push := e.socket(PULL), e.socket(PUSH)
+	for _, s := range []*Socket{pull, push} {
+		must(t, s.SetInt(OptHeartbeatIvl, 20))
+		must(t, s.SetInt(OptHeartbeatTimeout, 60))
+		must(t, s.SetInt(OptHeartbeatTTL, 200))
+	}
+	must(t, push.SetInt(OptReconnectIvl, -1)) // a drop would be final
+	must(t, push.Connect(e.bind(pull)))
+	send(t, push, "one")
+	recv(t, pull, "one")
+	time.Sleep(300 * time.Millisecond) // many heartbeat periods, no traffic
+	send(t, push, "two")
+	recv(t, pull, "two")
+}
