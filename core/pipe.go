@@ -26,7 +26,6 @@ type Pipe struct {
 	id         []byte // routing id as seen by a ROUTER socket
 	identified bool   // id is known and the pipe is routable (ROUTER)
 	attached   bool   // known to the routing policy
-	peerType   string // the peer's Socket-Type once the handshake is done
 
 	// dead is set when no more input will arrive (the connection is gone
 	// for good); the socket forgets the pipe once its inbound queue is empty.

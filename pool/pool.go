@@ -31,6 +31,9 @@ func classOf(n int) int {
 // Get returns a buffer of length n. Buffers up to MaxPooled bytes come from
 // a size-classed pool; return them with Put when done.
 func Get(n int) []byte {
+	if n == 0 {
+		return []byte{}
+	}
 	if n > MaxPooled {
 		return make([]byte, n)
 	}
