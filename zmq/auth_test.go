@@ -1,0 +1,210 @@
+package zmq4
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// resetAuth empties the authentication registry when the test ends.
+func resetAuth(t *testing.T) {
+	t.Cleanup(func() {
+		auth.mu.Lock()
+		defer auth.mu.Unlock()
+		for _, m := range []interface{}{auth.allow, auth.deny, auth.allowNet, auth.denyNet, auth.users, auth.pubkeys} {
+			v := reflect.ValueOf(m)
+			for _, k := range v.MapKeys() {
+				v.SetMapIndex(k, reflect.Value{})
+			}
+		}
+		auth.meta = authMetaDefault
+	})
+}
+
+func zapRequest(domain, address, mechanism string, credentials ...string) []string {
+	return append([]string{"1.0", "7", domain, address, "", mechanism}, credentials...)
+}
+
+func TestAuthDecisions(t *testing.T) {
+	resetAuth(t)
+	clientPub, clientSec, _ := NewCurveKeypair()
+	_ = clientSec
+	rawClientPub := Z85decode(clientPub)
+	otherPub, _, _ := NewCurveKeypair()
+
+	AuthAllow("white", "10.0.0.1", "192.168.0.0/16")
+	AuthDeny("black", "10.0.0.2")
+	AuthDeny("10.9.9.9") // an address as domain: denied in all domains
+	AuthPlainAdd("white", "alice", "secret")
+	AuthPlainAdd("*", "root", "toor")
+	AuthCurveAdd("white", clientPub)
+	AuthCurveAdd("any", CURVE_ALLOW_ANY)
+
+	tests := []struct {
+		name string
+		req  []string
+		want string // status code
+	}{
+		{"NULL, no lists", zapRequest("open", "1.2.3.4", "NULL"), "200"},
+		{"NULL, whitelisted", zapRequest("white", "10.0.0.1", "NULL"), "200"},
+		{"NULL, in whitelisted net", zapRequest("white", "192.168.4.5", "NULL"), "200"},
+		{"NULL, not whitelisted", zapRequest("white", "10.0.0.3", "NULL"), "400"},
+		{"NULL, blacklisted", zapRequest("black", "10.0.0.2", "NULL"), "400"},
+		{"NULL, not blacklisted", zapRequest("black", "10.0.0.3", "NULL"), "200"},
+		{"NULL, blacklisted everywhere", zapRequest("open", "10.9.9.9", "NULL"), "400"},
+		{"PLAIN, good", zapRequest("white", "10.0.0.1", "PLAIN", "alice", "secret"), "200"},
+		{"PLAIN, bad password", zapRequest("white", "10.0.0.1", "PLAIN", "alice", "guess"), "400"},
+		{"PLAIN, not whitelisted", zapRequest("white", "10.0.0.3", "PLAIN", "alice", "secret"), "400"},
+		{"PLAIN, user of all domains", zapRequest("open", "1.2.3.4", "PLAIN", "root", "toor"), "200"},
+		{"PLAIN, unknown user", zapRequest("open", "1.2.3.4", "PLAIN", "alice", "secret"), "400"},
+		{"PLAIN, no credentials", zapRequest("open", "1.2.3.4", "PLAIN"), "400"},
+		{"CURVE, known key", zapRequest("white", "10.0.0.1", "CURVE", rawClientPub), "200"},
+		{"CURVE, unknown key", zapRequest("white", "10.0.0.1", "CURVE", Z85decode(otherPub)), "400"},
+		{"CURVE, any key", zapRequest("any", "1.2.3.4", "CURVE", Z85decode(otherPub)), "200"},
+		{"CURVE, bad key", zapRequest("any", "1.2.3.4", "CURVE", "short"), "400"},
+		{"bad version", []string{"2.0", "7", "d", "a", "", "NULL"}, "500"},
+		{"short request", []string{"1.0", "7"}, "500"},
+	}
+	for _, c := range tests {
+		reply := authReply(c.req)
+		if len(reply) != 6 {
+			t.Errorf("%s: reply has %d frames", c.name, len(reply))
+			continue
+		}
+		if reply[2] != c.want {
+			t.Errorf("%s: status %v, want %s", c.name, reply[2], c.want)
+		}
+		if reply[1] != "7" {
+			t.Errorf("%s: request id %v", c.name, reply[1])
+		}
+	}
+
+	AuthPlainRemove("white", "alice")
+	if r := authReply(zapRequest("white", "10.0.0.1", "PLAIN", "alice", "secret")); r[2] != "400" {
+		t.Error("AuthPlainRemove did not remove the user")
+	}
+	AuthCurveRemove("white", clientPub)
+	if r := authReply(zapRequest("white", "10.0.0.1", "CURVE", rawClientPub)); r[2] != "400" {
+		t.Error("AuthCurveRemove did not remove the key")
+	}
+	AuthCurveRemoveAll("any")
+	AuthPlainRemoveAll("*")
+	if r := authReply(zapRequest("any", "1.2.3.4", "CURVE", rawClientPub)); r[2] != "400" {
+		t.Error("AuthCurveRemoveAll did not remove the keys")
+	}
+}
+
+func TestAuthMetadata(t *testing.T) {
+	resetAuth(t)
+	AuthSetMetadataHandler(func(version, request_id, domain, address, identity, mechanism string, credentials ...string) map[string]string {
+		return map[string]string{"User-Id": "user-" + address, "Hello": "World"}
+	})
+	r := authReply(zapRequest("d", "1.2.3.4", "NULL"))
+	blob, _ := AuthMetaBlob("Hello", "World")
+	want := []interface{}{"1.0", "7", "200", "OK", "user-1.2.3.4", blob}
+	if !reflect.DeepEqual(r, want) {
+		t.Errorf("reply %q, want %q", r, want)
+	}
+
+	if b, err := AuthMetaBlob("User-Id", "x"); err != nil || string(b) != "\x07User-Id\x00\x00\x00\x01x" {
+		t.Errorf("AuthMetaBlob = %q, %v", b, err)
+	}
+	if _, err := AuthMetaBlob(strings.Repeat("k", 256), ""); err == nil {
+		t.Error("AuthMetaBlob accepted a 256-byte key")
+	}
+}
+
+func TestAuthStart(t *testing.T) {
+	// The handler needs inproc, which the core may not have yet.
+	err := AuthStart()
+	if err == EPROTONOSUPPORT {
+		t.Skip("AuthStart: the inproc transport is not available yet")
+	}
+	if err != nil {
+		t.Fatal("AuthStart:", err)
+	}
+	if err := AuthStart(); err == nil {
+		t.Error("second AuthStart succeeded")
+	}
+	AuthStop()
+}
+
+func TestSecurityRefused(t *testing.T) {
+	ctx := newTestContext(t)
+	pub, sec, _ := NewCurveKeypair()
+	tests := []struct {
+		name  string
+		setup func(*Socket) error
+	}{
+		{"PLAIN server", func(s *Socket) error { return s.ServerAuthPlain("d") }},
+		{"PLAIN client", func(s *Socket) error { return s.ClientAuthPlain("u", "p") }},
+		{"CURVE server", func(s *Socket) error { return s.ServerAuthCurve("d", sec) }},
+		{"CURVE client", func(s *Socket) error { return s.ClientAuthCurve(pub, pub, sec) }},
+		{"GSSAPI server", func(s *Socket) error { return s.SetGssapiServer(true) }},
+	}
+	for _, c := range tests {
+		s := newTestSocket(t, ctx, DEALER)
+		if err := c.setup(s); err != nil {
+			t.Errorf("%s: setup: %v", c.name, err)
+			continue
+		}
+		if err := s.Bind("tcp://127.0.0.1:*"); err != ENOTSUP {
+			t.Errorf("%s: Bind = %v, want ENOTSUP", c.name, err)
+		}
+		if err := s.Connect("tcp://127.0.0.1:5555"); err != ENOTSUP {
+			t.Errorf("%s: Connect = %v, want ENOTSUP", c.name, err)
+		}
+	}
+	// NULL with a ZAP domain is fine.
+	s := newTestSocket(t, ctx, DEALER)
+	if err := s.ServerAuthNull("d"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Bind("tcp://127.0.0.1:*"); err != nil {
+		t.Errorf("NULL server: Bind = %v", err)
+	}
+}
+
+func TestMonitorAndEvents(t *testing.T) {
+	ctx := newTestContext(t)
+	a, b := newConnected(t, ctx, PAIR, PAIR)
+	recvTimeout(t, b)
+	if err := a.Monitor("", 0); err != nil {
+		t.Errorf("Monitor(\"\") = %v", err)
+	}
+	if err := a.Monitor("tcp://127.0.0.1:5555", EVENT_ALL); err != EPROTONOSUPPORT {
+		t.Errorf("Monitor(tcp) = %v, want EPROTONOSUPPORT", err)
+	}
+	if err := a.Monitor("inproc://monitor", EVENT_ALL); err != ENOTSUP {
+		t.Errorf("Monitor(inproc) = %v, want ENOTSUP", err)
+	}
+
+	// RecvEvent decodes libzmq 4's event messages.
+	head := make([]byte, 6)
+	head[0], head[1] = byte(EVENT_ACCEPTED), byte(EVENT_ACCEPTED>>8)
+	head[2], head[3], head[4], head[5] = 42, 0, 0, 0
+	if isBigEndian() {
+		head[0], head[1] = head[1], head[0]
+		head[2], head[5] = head[5], head[2]
+	}
+	a.SendMessage(head, "tcp://127.0.0.1:9999")
+	ev, addr, value, err := b.RecvEvent(0)
+	if err != nil || ev != EVENT_ACCEPTED || addr != "tcp://127.0.0.1:9999" || value != 42 {
+		t.Errorf("RecvEvent = %v, %q, %d, %v", ev, addr, value, err)
+	}
+	a.SendBytes(head, 0)
+	if _, _, _, err := b.RecvEvent(0); err != ErrorMoreExpected {
+		t.Errorf("RecvEvent of a one-part message: %v, want ErrorMoreExpected", err)
+	}
+
+	a.Send("data", 0)
+	msg, meta, err := b.RecvWithMetadata(0, "Peer-Address", "Socket-Type")
+	if err != nil || msg != "data" || meta == nil || len(meta) != 0 {
+		t.Errorf("RecvWithMetadata = %q, %v, %v", msg, meta, err)
+	}
+}
+
+func isBigEndian() bool {
+	x := uint16(1)
+	return *(*byte)(unsafePointer(&x)) == 0
+}

@@ -1,0 +1,43 @@
+// Package zmq4 is monocoque's drop-in replacement for github.com/pebbe/zmq4
+// (v1.4.0): the same names, signatures, constants and behaviour, implemented
+// in pure Go, so programs build with CGO_ENABLED=0 and need no libzmq.
+//
+// Switching a program over means changing only its import:
+//
+//	import zmq "github.com/monocoque-go/monocoque/zmq"
+//
+// The package is a thin layer over monocoque's core package, which runs the
+// sockets and speaks ZMTP 3.1 on the wire; this layer maps pebbe's API onto
+// it: errors as Errno values with libzmq's numbers, options with pebbe's Go
+// types (time.Duration in milliseconds, bool, string), multipart helpers,
+// polling, proxies, the reactor, Z85 and CURVE key helpers, and the ZAP
+// authentication registry.
+//
+// # Default context
+//
+// As in pebbe's package, the functions without a context receiver
+// (NewSocket, Term, SetIoThreads, ...) use a default context that exists
+// from package initialisation. After Term it stays closed: later calls
+// report ErrorContextClosed, exactly as with pebbe. Libraries should make
+// their own context with NewContext.
+//
+// # Sockets and goroutines
+//
+// The underlying core sockets are safe for concurrent use, but programs that
+// must also run against pebbe's package should keep to its rule: a Socket
+// belongs to one goroutine at a time. Terminating the context from another
+// goroutine ends blocked calls with ETERM, as with libzmq.
+//
+// # Differences that remain
+//
+// Version reports 4.3.4, the libzmq release whose API and behaviour this
+// package follows. Interrupted system calls do not occur in pure Go, so the
+// RetryAfterEINTR settings are kept and reported but change nothing.
+// Only the tcp:// transport is available; the Has* functions report what
+// the core supports. Socket types, transports, security mechanisms and
+// monitoring that the core does not provide yet fail with an Errno
+// (EINVAL for an unknown socket type, EPROTONOSUPPORT for a transport,
+// ENOTSUP for monitoring and for PLAIN, CURVE and GSSAPI), never silently:
+// a socket configured for a security mechanism refuses to Bind or Connect
+// rather than talk in the clear.
+package zmq4
