@@ -72,6 +72,11 @@ func (c *Context) Term() error {
 	c.termOnce.Do(func() {
 		c.isTerm.Store(true)
 		close(c.termCh)
+		c.mu.Lock()
+		for s := range c.sockets {
+			s.pokeWatchers()
+		}
+		c.mu.Unlock()
 	})
 	c.live.Wait()
 	return nil

@@ -38,8 +38,8 @@ func newPipe(s *Socket, sndhwm, rcvhwm int) *Pipe {
 		wake:    make(chan struct{}, 1),
 		inSpace: make(chan struct{}, 1),
 	}
-	p.in = newQueue(rcvhwm, s.inSig, p.inSpace)
-	p.out = newQueue(sndhwm, p.wake, s.outSig)
+	p.in = newQueue(rcvhwm, s.notifyIn, func() { poke(p.inSpace) })
+	p.out = newQueue(sndhwm, func() { poke(p.wake) }, s.notifyOut)
 	return p
 }
 

@@ -17,13 +17,13 @@ type queue struct {
 	n    int
 	hwm  int // 0 means no limit
 
-	// notEmpty is poked when the queue goes from empty to non-empty.
-	notEmpty chan struct{}
-	// notFull is poked when a consumer takes from a full queue.
-	notFull chan struct{}
+	// notEmpty is called when the queue goes from empty to non-empty.
+	notEmpty func()
+	// notFull is called when a consumer takes from a full queue.
+	notFull func()
 }
 
-func newQueue(hwm int, notEmpty, notFull chan struct{}) *queue {
+func newQueue(hwm int, notEmpty, notFull func()) *queue {
 	size := 16
 	if hwm > 0 && hwm < size {
 		size = hwm
@@ -32,9 +32,6 @@ func newQueue(hwm int, notEmpty, notFull chan struct{}) *queue {
 }
 
 func poke(c chan struct{}) {
-	if c == nil {
-		return
-	}
 	select {
 	case c <- struct{}{}:
 	default:
@@ -85,7 +82,7 @@ func (q *queue) push(m *pool.Msg, force bool) bool {
 	q.mu.Unlock()
 	*m = pool.Msg{}
 	if wasEmpty {
-		poke(q.notEmpty)
+		q.notEmpty()
 	}
 	return true
 }
@@ -102,7 +99,7 @@ func (q *queue) pushBatch(batch []pool.Msg) int {
 	}
 	q.mu.Unlock()
 	if k > 0 && wasEmpty {
-		poke(q.notEmpty)
+		q.notEmpty()
 	}
 	return k
 }
@@ -125,11 +122,11 @@ func (q *queue) pop(m *pool.Msg) bool {
 	more := q.n > 0
 	q.mu.Unlock()
 	if wasFull {
-		poke(q.notFull)
+		q.notFull()
 	}
 	if more {
 		// Let another waiting consumer see the rest.
-		poke(q.notEmpty)
+		q.notEmpty()
 	}
 	return true
 }
@@ -150,7 +147,7 @@ func (q *queue) popAll(dst []pool.Msg, max int) []pool.Msg {
 	}
 	q.mu.Unlock()
 	if wasFull {
-		poke(q.notFull)
+		q.notFull()
 	}
 	return dst
 }
@@ -180,6 +177,6 @@ func (q *queue) drop() {
 	}
 	q.mu.Unlock()
 	if wasFull {
-		poke(q.notFull)
+		q.notFull()
 	}
 }

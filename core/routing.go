@@ -393,7 +393,7 @@ func (r *routerPolicy) handshaken(p *Pipe, peerID []byte) bool {
 	p.identified = true
 	r.byID[string(p.id)] = p
 	r.fq.attach(p)
-	poke(r.s.outSig)
+	r.s.notifyOut()
 	return true
 }
 

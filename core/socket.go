@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/monocoque-go/monocoque/pool"
@@ -63,6 +64,59 @@ type Socket struct {
 	scratch []*pool.Msg
 
 	wg sync.WaitGroup // the socket's goroutines
+
+	// Pollers waiting for this socket's state to change.
+	watchMu  sync.Mutex
+	watchers []chan struct{}
+	nWatch   atomic.Int32
+}
+
+// notifyIn tells receivers (and pollers) that some pipe got input.
+func (s *Socket) notifyIn() {
+	poke(s.inSig)
+	if s.nWatch.Load() > 0 {
+		s.pokeWatchers()
+	}
+}
+
+// notifyOut tells senders (and pollers) that some pipe has room.
+func (s *Socket) notifyOut() {
+	poke(s.outSig)
+	if s.nWatch.Load() > 0 {
+		s.pokeWatchers()
+	}
+}
+
+func (s *Socket) pokeWatchers() {
+	s.watchMu.Lock()
+	for _, c := range s.watchers {
+		poke(c)
+	}
+	s.watchMu.Unlock()
+}
+
+// Watch registers c to be poked (without blocking) whenever the socket may
+// have become readable or writable, or was closed or its context
+// terminated. Pollers use it to sleep until something happens; c should
+// have a buffer of one.
+func (s *Socket) Watch(c chan struct{}) {
+	s.watchMu.Lock()
+	s.watchers = append(s.watchers, c)
+	s.nWatch.Add(1)
+	s.watchMu.Unlock()
+}
+
+// Unwatch removes a channel given to Watch.
+func (s *Socket) Unwatch(c chan struct{}) {
+	s.watchMu.Lock()
+	for i, x := range s.watchers {
+		if x == c {
+			s.watchers = append(s.watchers[:i], s.watchers[i+1:]...)
+			s.nWatch.Add(-1)
+			break
+		}
+	}
+	s.watchMu.Unlock()
 }
 
 func newSocket(ctx *Context, t SocketType) (*Socket, error) {
@@ -334,7 +388,7 @@ func (s *Socket) addPipe() *Pipe {
 	p.attached = true
 	s.pipes[p] = struct{}{}
 	// A sender may be waiting for any pipe at all.
-	poke(s.outSig)
+	s.notifyOut()
 	return p
 }
 
@@ -351,8 +405,8 @@ func (s *Socket) removePipe(p *Pipe) {
 		p.attached = false
 	}
 	p.out.drop()
-	poke(s.inSig)
-	poke(s.outSig)
+	s.notifyIn()
+	s.notifyOut()
 	poke(p.wake)
 }
 
@@ -366,6 +420,7 @@ func (s *Socket) Close() error {
 	}
 	s.closed = true
 	close(s.closing)
+	s.pokeWatchers()
 	switch {
 	case s.opt.linger == 0:
 		s.kill()

@@ -273,3 +273,34 @@ func TestHeartbeatKeepsLivePeer(t *testing.T) {
 	send(t, push, "two")
 	recv(t, pull, "two")
 }
+
+func TestWatchWakesOnInputAndClose(t *testing.T) {
+	e := newEnv(t)
+	pull, push := e.socket(PULL), e.socket(PUSH)
+	must(t, push.Connect(e.bind(pull)))
+	w := make(chan struct{}, 1)
+	pull.Watch(w)
+	defer pull.Unwatch(w)
+	if pull.Events()&PollIn != 0 {
+		t.Fatal("readable before any message")
+	}
+	send(t, push, "wake")
+	deadline := time.After(5 * time.Second)
+	for pull.Events()&PollIn == 0 {
+		select {
+		case <-w:
+		case <-deadline:
+			t.Fatal("no wake-up for input")
+		}
+	}
+	recv(t, pull, "wake")
+	for len(w) > 0 {
+		<-w
+	}
+	must(t, pull.Close())
+	select {
+	case <-w:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no wake-up for Close")
+	}
+}
