@@ -266,6 +266,7 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 	defer close(done)
 	batch := make([]pool.Msg, 0, maxBatch)
 	lingering := false
+	closing := e.s.closing
 	var tick, timeout <-chan time.Time
 	if e.hbIvl > 0 {
 		t := time.NewTicker(e.hbIvl)
@@ -305,6 +306,7 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 			select {
 			case <-e.s.closing:
 				lingering = true
+				closing = nil // seen: from now on wait for output or the kill
 				if dl, ok := e.lingerDeadline(); ok {
 					e.conn.SetWriteDeadline(dl)
 				}
@@ -346,21 +348,7 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 		case <-e.s.killed:
 			e.conn.Close()
 			return
-		case <-e.s.closing:
-			if lingering {
-				// Already seen; wait for output or the linger deadline.
-				select {
-				case <-p.wake:
-				case <-e.done:
-					return
-				case <-stop:
-					e.conn.Close()
-					return
-				case <-e.s.killed:
-					e.conn.Close()
-					return
-				}
-			}
+		case <-closing:
 		}
 	}
 }
