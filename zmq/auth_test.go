@@ -1,6 +1,7 @@
 package zmq4
 
 import (
+	"encoding/binary"
 	"reflect"
 	"strings"
 	"testing"
@@ -27,8 +28,7 @@ func zapRequest(domain, address, mechanism string, credentials ...string) []stri
 
 func TestAuthDecisions(t *testing.T) {
 	resetAuth(t)
-	clientPub, clientSec, _ := NewCurveKeypair()
-	_ = clientSec
+	clientPub, _, _ := NewCurveKeypair()
 	rawClientPub := Z85decode(clientPub)
 	otherPub, _, _ := NewCurveKeypair()
 
@@ -181,12 +181,8 @@ func TestMonitorAndEvents(t *testing.T) {
 
 	// RecvEvent decodes libzmq 4's event messages.
 	head := make([]byte, 6)
-	head[0], head[1] = byte(EVENT_ACCEPTED), byte(EVENT_ACCEPTED>>8)
-	head[2], head[3], head[4], head[5] = 42, 0, 0, 0
-	if isBigEndian() {
-		head[0], head[1] = head[1], head[0]
-		head[2], head[5] = head[5], head[2]
-	}
+	binary.NativeEndian.PutUint16(head, uint16(EVENT_ACCEPTED))
+	binary.NativeEndian.PutUint32(head[2:], 42)
 	a.SendMessage(head, "tcp://127.0.0.1:9999")
 	ev, addr, value, err := b.RecvEvent(0)
 	if err != nil || ev != EVENT_ACCEPTED || addr != "tcp://127.0.0.1:9999" || value != 42 {
@@ -202,9 +198,4 @@ func TestMonitorAndEvents(t *testing.T) {
 	if err != nil || msg != "data" || meta == nil || len(meta) != 0 {
 		t.Errorf("RecvWithMetadata = %q, %v, %v", msg, meta, err)
 	}
-}
-
-func isBigEndian() bool {
-	x := uint16(1)
-	return *(*byte)(unsafePointer(&x)) == 0
 }

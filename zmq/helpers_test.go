@@ -3,7 +3,6 @@ package zmq4
 import (
 	"testing"
 	"time"
-	"unsafe"
 )
 
 // newTestContext returns a context terminated when the test ends, after the
@@ -65,5 +64,3 @@ func recvTimeout(t *testing.T, socs ...*Socket) {
 		}
 	}
 }
-
-func unsafePointer(p *uint16) unsafe.Pointer { return unsafe.Pointer(p) }

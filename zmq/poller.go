@@ -122,7 +122,11 @@ func (p *Poller) poll(timeout time.Duration, all bool) ([]Polled, error) {
 		}
 	}
 	revents := make([]State, len(p.items))
-	err := waitReady(msTimeout(timeout), func() (bool, error) {
+	socks := make([]*Socket, len(p.items))
+	for i, it := range p.items {
+		socks[i] = it.soc
+	}
+	err := waitReady(socks, msTimeout(timeout), func() (bool, error) {
 		ready := false
 		for i, it := range p.items {
 			ev, err := it.soc.events()
@@ -175,38 +179,34 @@ func msTimeout(timeout time.Duration) time.Duration {
 	return timeout / time.Millisecond * time.Millisecond
 }
 
-// Bounds of the pause between readiness checks in waitReady.
-const (
-	minPollPause = 10 * time.Microsecond
-	maxPollPause = time.Millisecond
-)
-
 // waitReady calls check until it reports ready or fails, or until timeout
-// has passed (0: one check; negative: no limit). It returns check's error.
-//
-// The core does not signal readiness changes to outside waiters yet, so
-// waitReady checks again after a pause that starts short and doubles up to
-// maxPollPause while nothing happens.
-func waitReady(timeout time.Duration, check func() (bool, error)) error {
-	var deadline time.Time
-	if timeout > 0 {
-		deadline = time.Now().Add(timeout)
+// has passed (0: one check; negative: no limit), and returns check's error.
+// Between checks it sleeps until one of the sockets signals that its state
+// may have changed (input, room for output, close, context termination).
+func waitReady(socks []*Socket, timeout time.Duration, check func() (bool, error)) error {
+	wake := make(chan struct{}, 1)
+	for _, soc := range socks {
+		if s, err := soc.core(); err == nil {
+			s.Watch(wake)
+			defer s.Unwatch(wake)
+		}
 	}
-	pause := minPollPause
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		expired = t.C
+	}
 	for {
 		ready, err := check()
 		if ready || err != nil || timeout == 0 {
 			return err
 		}
-		d := pause
-		if timeout > 0 {
-			left := time.Until(deadline)
-			if left <= 0 {
-				return nil
-			}
-			d = min(d, left)
+		select {
+		case <-wake:
+		case <-expired:
+			_, err := check()
+			return err
 		}
-		time.Sleep(d)
-		pause = min(2*pause, maxPollPause)
 	}
 }

@@ -48,9 +48,13 @@ const proxyBurst = 1000
 func runProxy(frontend, backend, capture, control *Socket) error {
 	var frontStats, backStats proxyStats
 	paused := false
+	socks := []*Socket{frontend, backend}
+	if control != nil {
+		socks = append(socks, control)
+	}
 	for {
 		var frontIn, backIn, controlIn bool
-		err := waitReady(-1, func() (bool, error) {
+		err := waitReady(socks, -1, func() (bool, error) {
 			frontEv, err := frontend.events()
 			if err != nil {
 				return false, err
