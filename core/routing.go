@@ -233,14 +233,14 @@ func (r *reqPolicy) send(m *pool.Msg) error {
 	if corr {
 		id := pool.Get(4)
 		binary.BigEndian.PutUint32(id, r.reqID+1)
-		m.Prepend(id)
+		m.PrependPooled(id)
 	}
 	p, err := r.lb.send(m)
 	if err != nil {
-		m.PopFront()
 		if corr {
-			m.PopFront()
+			pool.Put(m.PopFront())
 		}
+		m.PopFront()
 		return err
 	}
 	r.reqID++
@@ -335,8 +335,6 @@ func (r *repPolicy) send(m *pool.Msg) error {
 	for i := r.envelope.Len() - 1; i >= 0; i-- {
 		m.Prepend(r.envelope.Frame(i))
 	}
-	// The envelope frames came off the wire, not from the pool.
-	m.Pooled = false
 	r.envelope.Reset()
 	p := r.replyPipe
 	r.replying = false
@@ -416,31 +414,30 @@ func (r *routerPolicy) checkFirst(id []byte) error {
 }
 
 func (r *routerPolicy) send(m *pool.Msg) error {
-	id := m.PopFront()
-	p, ok := r.byID[string(id)]
+	p, ok := r.byID[string(m.Frame(0))]
 	if !ok || p.dead.Load() {
 		if r.s.opt.routerMandatory {
-			m.Prepend(id)
 			return EHOSTUNREACH
 		}
-		pool.Put(id)
-		m.Release()
+		m.Release() // unroutable: dropped, as libzmq does
 		return nil
 	}
-	if m.Len() == 0 {
-		// Only an id frame: nothing to deliver.
-		pool.Put(id)
-		m.Release()
-		return nil
-	}
-	if !p.write(m) {
+	idPooled := m.FramePooled(0)
+	id := m.PopFront()
+	if m.Len() > 0 && !p.write(m) {
 		if r.s.opt.routerMandatory {
-			m.Prepend(id)
+			if idPooled {
+				m.PrependPooled(id)
+			} else {
+				m.Prepend(id)
+			}
 			return EAGAIN
 		}
-		m.Release()
+		m.Release() // the peer is at its high-water mark: dropped
 	}
-	pool.Put(id)
+	if idPooled {
+		pool.Put(id)
+	}
 	return nil
 }
 

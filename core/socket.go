@@ -62,6 +62,8 @@ type Socket struct {
 	curIdx  int
 	// scratch holds reusable message holders for send.
 	scratch []*pool.Msg
+	// timers holds stopped timers for blocking calls with a timeout.
+	timers []*time.Timer
 
 	wg sync.WaitGroup // the socket's goroutines
 
@@ -183,8 +185,8 @@ func (s *Socket) wait(flags Flag, timeoutMs int, sig chan struct{}, try func() e
 	}
 	var timeout <-chan time.Time
 	if timeoutMs > 0 {
-		t := time.NewTimer(time.Duration(timeoutMs) * time.Millisecond)
-		defer t.Stop()
+		t := s.takeTimer(time.Duration(timeoutMs) * time.Millisecond)
+		defer s.dropTimer(t) // runs with mu held, like wait's return
 		timeout = t.C
 	}
 	for {
@@ -254,11 +256,10 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	defer s.dropScratch(m)
 	*m = s.pending
 	s.pending = pool.Msg{}
-	m.Pooled = true
 	for _, f := range head {
-		m.Append(pool.Clone(f))
+		m.AppendPooled(pool.Clone(f))
 	}
-	m.Append(pool.Clone(last))
+	m.AppendPooled(pool.Clone(last))
 	if flags&SndMore != 0 {
 		s.pending = *m
 		*m = pool.Msg{}
@@ -268,21 +269,34 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	if err != nil {
 		// Keep the frames before the last one so that a retry of the last
 		// frame completes the message, as with libzmq.
-		n := m.Len()
-		pool.Put(m.Frame(n - 1))
-		if n > 1 && s.pending.Len() == 0 && !s.closed {
-			for i := 0; i < n-1; i++ {
-				s.pending.Append(m.Frame(i))
-			}
-			s.pending.Pooled = true
+		m.DropLast()
+		if s.pending.Len() == 0 && !s.closed {
+			s.pending = *m
+			*m = pool.Msg{}
 		} else {
-			for i := 0; i < n-1; i++ {
-				pool.Put(m.Frame(i))
-			}
+			m.Release()
 		}
 		return err
 	}
 	return nil
+}
+
+// takeTimer returns a running timer for d; timers are reused so that a
+// blocking call with a timeout allocates nothing. The caller holds mu.
+func (s *Socket) takeTimer(d time.Duration) *time.Timer {
+	if n := len(s.timers); n > 0 {
+		t := s.timers[n-1]
+		s.timers = s.timers[:n-1]
+		t.Reset(d)
+		return t
+	}
+	return time.NewTimer(d)
+}
+
+// dropTimer stops t and keeps it for reuse. The caller holds mu.
+func (s *Socket) dropTimer(t *time.Timer) {
+	t.Stop()
+	s.timers = append(s.timers, t)
 }
 
 // takeScratch returns a message holder for one send; holders are reused so

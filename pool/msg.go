@@ -1,5 +1,7 @@
 package pool
 
+import "math/bits"
+
 // InlineFrames is how many frames a Msg stores without allocating.
 const InlineFrames = 4
 
@@ -11,9 +13,9 @@ type Msg struct {
 	n      int
 	inline [InlineFrames][]byte
 	extra  [][]byte
-	// Pooled reports that the frame payloads came from Get and may be given
-	// back with Release once the message has been written out.
-	Pooled bool
+	// pooled has bit i set when frame i came from Get and may be given back
+	// by Release. Frames past the 64th are never given back.
+	pooled uint64
 }
 
 // Len returns the number of frames.
@@ -36,6 +38,15 @@ func (m *Msg) SetFrame(i int, b []byte) {
 	m.extra[i-InlineFrames] = b
 }
 
+// AppendPooled adds a frame obtained from Get at the end; Release gives it
+// back to the pool.
+func (m *Msg) AppendPooled(b []byte) {
+	if m.n < 64 {
+		m.pooled |= 1 << m.n
+	}
+	m.Append(b)
+}
+
 // Append adds a frame at the end.
 func (m *Msg) Append(b []byte) {
 	if m.n < InlineFrames {
@@ -46,8 +57,15 @@ func (m *Msg) Append(b []byte) {
 	m.n++
 }
 
+// PrependPooled inserts a frame obtained from Get at the front.
+func (m *Msg) PrependPooled(b []byte) {
+	m.Prepend(b)
+	m.pooled |= 1
+}
+
 // Prepend inserts a frame at the front (used for envelopes).
 func (m *Msg) Prepend(b []byte) {
+	m.pooled <<= 1
 	if m.n >= InlineFrames {
 		m.extra = append(m.extra, nil)
 		copy(m.extra[1:], m.extra)
@@ -58,12 +76,17 @@ func (m *Msg) Prepend(b []byte) {
 	m.n++
 }
 
+// FramePooled reports whether frame i came from the pool, so that whoever
+// takes it out with PopFront knows it may give it back with Put.
+func (m *Msg) FramePooled(i int) bool { return i < 64 && m.pooled&(1<<i) != 0 }
+
 // PopFront removes and returns the first frame; it returns nil when empty.
 func (m *Msg) PopFront() []byte {
 	if m.n == 0 {
 		return nil
 	}
 	f := m.inline[0]
+	m.pooled >>= 1
 	copy(m.inline[:], m.inline[1:])
 	if len(m.extra) > 0 {
 		m.inline[InlineFrames-1] = m.extra[0]
@@ -75,6 +98,24 @@ func (m *Msg) PopFront() []byte {
 	}
 	m.n--
 	return f
+}
+
+// DropLast removes the last frame, giving it back to the pool if it came
+// from there.
+func (m *Msg) DropLast() {
+	if m.n == 0 {
+		return
+	}
+	i := m.n - 1
+	if m.FramePooled(i) {
+		Put(m.Frame(i))
+		m.pooled &^= 1 << i
+	}
+	m.SetFrame(i, nil)
+	if i >= InlineFrames {
+		m.extra = m.extra[:len(m.extra)-1]
+	}
+	m.n--
 }
 
 // Frames returns the frames as a new slice.
@@ -95,13 +136,11 @@ func (m *Msg) Size() int {
 	return s
 }
 
-// Release returns pooled payloads to the pool (when Pooled is set) and
-// resets m to the empty message, keeping the spill storage for reuse.
+// Release gives the frames added with AppendPooled or PrependPooled back to
+// the pool and resets m to the empty message.
 func (m *Msg) Release() {
-	if m.Pooled {
-		for i := 0; i < m.n; i++ {
-			Put(m.Frame(i))
-		}
+	for mask := m.pooled; mask != 0; mask &= mask - 1 {
+		Put(m.Frame(bits.TrailingZeros64(mask)))
 	}
 	m.Reset()
 }
@@ -114,5 +153,5 @@ func (m *Msg) Reset() {
 	}
 	m.extra = m.extra[:0]
 	m.n = 0
-	m.Pooled = false
+	m.pooled = 0
 }

@@ -79,3 +79,32 @@ func TestGetPutNoAlloc(t *testing.T) {
 		t.Fatalf("allocs = %v", allocs)
 	}
 }
+
+func TestPooledBitsFollowFrames(t *testing.T) {
+	var m Msg
+	m.Append([]byte("wire")) // not pooled
+	m.AppendPooled(Get(10))  // pooled
+	m.Prepend([]byte("env")) // not pooled
+	m.PrependPooled(Get(3))  // pooled
+	want := []bool{true, false, false, true}
+	for i, w := range want {
+		if m.FramePooled(i) != w {
+			t.Fatalf("frame %d pooled = %v, want %v", i, !w, w)
+		}
+	}
+	m.PopFront()
+	want = want[1:]
+	for i, w := range want {
+		if m.FramePooled(i) != w {
+			t.Fatalf("after pop, frame %d pooled = %v, want %v", i, !w, w)
+		}
+	}
+	m.DropLast()
+	if m.Len() != 2 || m.FramePooled(0) || m.FramePooled(1) {
+		t.Fatalf("after DropLast: len %d", m.Len())
+	}
+	m.Release()
+	if m.Len() != 0 {
+		t.Fatal("Release did not reset")
+	}
+}
