@@ -11,7 +11,14 @@
 // other function works on byte slices. The connection engine in core drives
 // them.
 //
-// The references are RFC 23 (ZMTP 3.0), RFC 37 (ZMTP 3.1) and RFC 24
-// (ZMTP PLAIN), with libzmq 4.3 as the tie-breaker wherever the
-// specifications leave room.
+// The security mechanisms are NULL (NewNull, NewNullZAP), PLAIN
+// (NewPlainClient, NewPlainServer) and CURVE (NewCurveClient,
+// NewCurveServer, which also implement MessageCodec). Server-side
+// mechanisms can defer to a ZAP handler (ZAPMechanism, ZAPRequest,
+// ParseZAPResponse); the transport to the handler is the engine's job.
+//
+// The references are RFC 23 (ZMTP 3.0), RFC 37 (ZMTP 3.1), RFC 24
+// (ZMTP PLAIN), RFC 25 (ZMTP CURVE), RFC 26 (CurveZMQ) and RFC 27 (ZAP),
+// with libzmq 4.3 as the tie-breaker wherever the specifications leave
+// room.
 package wire

@@ -16,6 +16,13 @@ const (
 	Ready
 	// Failed: the handshake failed; the connection must be closed.
 	Failed
+	// WaitingForZAP: a server-side mechanism built with ZAP enabled needs an
+	// authentication decision before it can go on. The engine reads the
+	// request with ZAPMechanism.ZAPRequest, asks the ZAP handler (RFC 27)
+	// and hands the answer to ZAPMechanism.ZAPReply. It must not call Handle
+	// meanwhile: peer commands wait in the decoder. Mechanisms built without
+	// ZAP never enter this state.
+	WaitingForZAP
 )
 
 // String returns the state's name.
@@ -27,6 +34,8 @@ func (s Status) String() string {
 		return "Ready"
 	case Failed:
 		return "Failed"
+	case WaitingForZAP:
+		return "WaitingForZAP"
 	}
 	return "Status(" + strconv.Itoa(int(s)) + ")"
 }
@@ -66,6 +75,13 @@ type Mechanism interface {
 // MessageCodec is implemented by mechanisms that wrap every frame after
 // the handshake (CURVE carries each frame inside a MESSAGE command).
 // NULL and PLAIN do not implement it.
+//
+// The engine sends each body EncodeFrame produces as one frame with no
+// flags (libzmq 4.3 does so: MORE and COMMAND travel inside the box), and
+// passes every frame it receives after the handshake, whatever its flags,
+// to DecodeFrame. EncodeFrame and DecodeFrame touch disjoint state, so a
+// writer goroutine may encode while a reader goroutine decodes; neither may
+// be called concurrently with itself.
 type MessageCodec interface {
 	// EncodeFrame appends to dst the command body that carries one frame
 	// with the given flags (FlagMore, FlagCommand) and body.
@@ -98,7 +114,18 @@ func NewNull(local SocketInfo) Mechanism {
 	return &nullMechanism{local: local}
 }
 
+// NewNullZAP returns the NULL mechanism of a socket that has a ZAP domain
+// set (ZMQ_ZAP_DOMAIN) and a ZAP handler to ask: Start sends nothing and
+// enters WaitingForZAP with a request carrying no credentials; READY is sent
+// once ZAPReply accepts the peer. libzmq behaves so on either side of a
+// NULL connection whenever the ZAP domain is not empty.
+func NewNullZAP(local SocketInfo) ZAPMechanism {
+	return &nullMechanism{local: local, zapGate: zapGate{enabled: true}}
+}
+
 type nullMechanism struct {
+	zapGate
+	asked    bool
 	local    SocketInfo
 	sent     bool
 	received bool
@@ -111,7 +138,12 @@ func (m *nullMechanism) Status() Status         { return m.status }
 func (m *nullMechanism) PeerMetadata() Metadata { return m.peer }
 
 func (m *nullMechanism) Start() ([][]byte, error) {
-	if m.sent || m.status == Failed {
+	if m.sent || m.status != Handshaking {
+		return nil, nil
+	}
+	if m.enabled && !m.asked {
+		m.asked, m.waiting = true, true
+		m.status = WaitingForZAP
 		return nil, nil
 	}
 	m.sent = true
@@ -123,17 +155,42 @@ func (m *nullMechanism) Start() ([][]byte, error) {
 
 // ready builds this side's READY body.
 func (m *nullMechanism) ready() []byte {
-	md := make(Metadata, 0, 2+len(m.local.Properties))
-	md = append(md, Property{Name: PropSocketType, Value: []byte(m.local.Type)})
-	if sendsIdentity(m.local.Type) {
-		id := m.local.Identity
+	return AppendReady(nil, m.local.Metadata())
+}
+
+// Metadata returns the properties a socket described by info announces in
+// its READY command (or in the PLAIN and CURVE equivalents): Socket-Type,
+// then Identity for REQ, DEALER and ROUTER sockets, then Properties.
+func (info SocketInfo) Metadata() Metadata {
+	md := make(Metadata, 0, 2+len(info.Properties))
+	md = append(md, Property{Name: PropSocketType, Value: []byte(info.Type)})
+	if sendsIdentity(info.Type) {
+		id := info.Identity
 		if id == nil {
 			id = []byte{}
 		}
 		md = append(md, Property{Name: PropIdentity, Value: id})
 	}
-	md = append(md, m.local.Properties...)
-	return AppendReady(nil, md)
+	return append(md, info.Properties...)
+}
+
+// CheckPeerMetadata parses the metadata a peer declared (the data of its
+// READY, or the PLAIN and CURVE equivalents) and checks that it names a
+// socket type compatible with local's. Values alias data.
+func CheckPeerMetadata(local SocketInfo, data []byte) (Metadata, error) {
+	md, err := ParseMetadata(data)
+	if err != nil {
+		return nil, err
+	}
+	peerType, ok := md.Get(PropSocketType)
+	if !ok {
+		return nil, malformed("peer metadata without %s property", PropSocketType)
+	}
+	if !CompatibleSocketTypes(local.Type, string(peerType)) {
+		return nil, fmt.Errorf("%w: local %s socket cannot talk to peer %s socket",
+			ErrIncompatible, strconv.Quote(local.Type), strconv.Quote(string(peerType)))
+	}
+	return md, nil
 }
 
 func sendsIdentity(socketType string) bool {
@@ -142,6 +199,20 @@ func sendsIdentity(socketType string) bool {
 		return true
 	}
 	return false
+}
+
+func (m *nullMechanism) ZAPRequest() ZAPRequest {
+	return ZAPRequest{Mechanism: MechanismNull}
+}
+
+func (m *nullMechanism) ZAPReply(code, text string, userID []byte, meta Metadata) ([][]byte, error) {
+	ok, out, err := m.decide(code, text, userID, meta)
+	if !ok {
+		m.status = Failed
+		return out, err
+	}
+	m.status = Handshaking
+	return m.Start()
 }
 
 func (m *nullMechanism) fail(err error) ([][]byte, error) {
@@ -153,23 +224,18 @@ func (m *nullMechanism) Handle(cmd []byte) ([][]byte, error) {
 	if m.status != Handshaking {
 		return nil, fmt.Errorf("%w: NULL handshake already %s", ErrUnexpectedCommand, m.status)
 	}
+	if m.enabled && !m.asked {
+		return m.fail(fmt.Errorf("%w: NULL with ZAP got a command before Start", ErrUnexpectedCommand))
+	}
 	name, data, err := ParseCommand(cmd)
 	if err != nil {
 		return m.fail(err)
 	}
 	switch name {
 	case CmdReady:
-		md, err := ParseMetadata(data)
+		md, err := CheckPeerMetadata(m.local, data)
 		if err != nil {
 			return m.fail(err)
-		}
-		peerType, ok := md.Get(PropSocketType)
-		if !ok {
-			return m.fail(malformed("READY without %s property", PropSocketType))
-		}
-		if !CompatibleSocketTypes(m.local.Type, string(peerType)) {
-			return m.fail(fmt.Errorf("%w: local %s socket cannot talk to peer %s socket",
-				ErrIncompatible, strconv.Quote(m.local.Type), strconv.Quote(string(peerType))))
 		}
 		m.peer = md
 		m.received = true
