@@ -7,4 +7,9 @@ require (
 	github.com/pebbe/zmq4 v1.4.0
 )
 
+require (
+	golang.org/x/crypto v0.33.0 // indirect
+	golang.org/x/sys v0.30.0 // indirect
+)
+
 replace github.com/monocoque-go/monocoque => ../

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// benchPair returns a connected pair of sockets over loopback tcp.
-func benchPair(b *testing.B, bindType, connType SocketType) (*Context, *Socket, *Socket) {
+// benchPair returns a pair of sockets connected through endpoint.
+func benchPair(b *testing.B, bindType, connType SocketType, endpoint string) (*Context, *Socket, *Socket) {
 	b.Helper()
 	ctx := NewContext()
 	x, _ := ctx.NewSocket(bindType)
@@ -16,7 +16,7 @@ func benchPair(b *testing.B, bindType, connType SocketType) (*Context, *Socket, 
 		s.SetInt(OptSndhwm, 10000)
 		s.SetInt(OptRcvhwm, 10000)
 	}
-	if err := x.Bind("tcp://127.0.0.1:*"); err != nil {
+	if err := x.Bind(endpoint); err != nil {
 		b.Fatal(err)
 	}
 	ep, _ := x.GetBytes(OptLastEndpoint)
@@ -32,9 +32,17 @@ func benchPair(b *testing.B, bindType, connType SocketType) (*Context, *Socket, 
 }
 
 func BenchmarkPushPullTCP(b *testing.B) {
+	benchPushPull(b, "tcp://127.0.0.1:*")
+}
+
+func BenchmarkPushPullInproc(b *testing.B) {
+	benchPushPull(b, "inproc://bench")
+}
+
+func benchPushPull(b *testing.B, endpoint string) {
 	for _, size := range []int{64, 1024, 65536} {
 		b.Run(fmt.Sprint("size=", size), func(b *testing.B) {
-			_, pull, push := benchPair(b, PULL, PUSH)
+			_, pull, push := benchPair(b, PULL, PUSH, endpoint)
 			msg := make([]byte, size)
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
@@ -57,7 +65,15 @@ func BenchmarkPushPullTCP(b *testing.B) {
 }
 
 func BenchmarkReqRepTCP(b *testing.B) {
-	_, rep, req := benchPair(b, REP, REQ)
+	benchReqRep(b, "tcp://127.0.0.1:*")
+}
+
+func BenchmarkReqRepInproc(b *testing.B) {
+	benchReqRep(b, "inproc://bench")
+}
+
+func benchReqRep(b *testing.B, endpoint string) {
+	_, rep, req := benchPair(b, REP, REQ, endpoint)
 	msg := make([]byte, 64)
 	done := make(chan struct{})
 	go func() {

@@ -16,6 +16,13 @@ type Context struct {
 	sockets map[*Socket]struct{}
 	live    sync.WaitGroup // sockets not yet done lingering
 	ints    map[int]int
+
+	// The inproc names bound in this context, and the connections made to
+	// names not bound yet (see inproc.go). inprocMu is taken under a
+	// socket's mu, never the other way round.
+	inprocMu      sync.Mutex
+	inprocBound   map[string]*inprocBinding
+	inprocPending map[string][]*inprocLink
 }
 
 // NewContext returns a new context.

@@ -9,8 +9,11 @@ import (
 // endpoint is a parsed "transport://address".
 type endpoint struct {
 	transport string
-	host      string // "*" for every interface
-	port      string // "*" or "!" for an ephemeral port
+	host      string // tcp: "*" for every interface
+	port      string // tcp: "*" or "!" for an ephemeral port
+	// path is the address of an ipc endpoint (a file path, "*" for a fresh
+	// one, or "@name" in Linux's abstract namespace) or an inproc name.
+	path string
 }
 
 // parseEndpoint splits and checks an endpoint string.
@@ -23,9 +26,26 @@ func parseEndpoint(s string) (endpoint, error) {
 	addr := s[i+3:]
 	switch ep.transport {
 	case "tcp":
-	case "ipc", "inproc", "pgm", "epgm", "tipc", "norm", "vmci", "udp", "ws", "wss":
-		return endpoint{}, EPROTONOSUPPORT
+	case "inproc":
+		if addr == "" {
+			return endpoint{}, EINVAL
+		}
+		ep.path = addr
+		return ep, nil
+	case "ipc":
+		if !ipcSupported {
+			return endpoint{}, EPROTONOSUPPORT
+		}
+		if addr == "" || addr == "@" {
+			return endpoint{}, EINVAL
+		}
+		if len(addr) > maxIPCPath {
+			return endpoint{}, ENAMETOOLONG
+		}
+		ep.path = addr
+		return ep, nil
 	default:
+		// pgm, epgm, tipc, norm, vmci, udp, ws, wss and unknown names.
 		return endpoint{}, EPROTONOSUPPORT
 	}
 	// A connect address may name a source address first: "src;dst".
@@ -103,6 +123,9 @@ func (ep endpoint) listenAddr(ipv6 bool) (string, string, error) {
 
 // dialAddr returns the network and address for net.Dial.
 func (ep endpoint) dialAddr(ipv6 bool) (string, string) {
+	if ep.transport == "ipc" {
+		return "unix", ep.path
+	}
 	addr := net.JoinHostPort(ep.host, ep.port)
 	if ip := net.ParseIP(ep.host); ip != nil {
 		if ip.To4() == nil {
@@ -124,3 +147,7 @@ func tcpEndpointString(a net.Addr) string {
 	}
 	return "tcp://" + net.JoinHostPort(ta.IP.String(), strconv.Itoa(ta.Port))
 }
+
+// HasIPC reports whether the ipc:// transport (Unix domain sockets) is
+// available on this platform.
+const HasIPC = ipcSupported

@@ -41,6 +41,11 @@ type engine struct {
 	// PING TTL is in force and must be lifted on the next frame.
 	ttlArmed bool
 
+	// codec, for CURVE, wraps every frame after the handshake; sealBuf is
+	// the writer's scratch for sealed frames.
+	codec   wire.MessageCodec
+	sealBuf []byte
+
 	done chan struct{} // closed when the reader stops
 }
 
@@ -48,7 +53,8 @@ type engine struct {
 // stop or the socket's kill channel closes, or after HANDSHAKE_IVL.
 func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*engine, error) {
 	s.mu.Lock()
-	info := wire.SocketInfo{Type: s.typ.String(), Identity: s.opt.routingID, AsServer: asServer}
+	mech := s.newMechanism(s.zapWanted())
+	role := s.opt.sec.asServer // the greeting's as-server is the security role
 	maxSize := s.opt.maxmsgsize
 	ivl := s.opt.handshakeIvl
 	hbIvl := time.Duration(s.opt.heartbeatIvl) * time.Millisecond
@@ -75,7 +81,7 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 	}
 
 	var g [wire.GreetingSize]byte
-	out := wire.Greeting{Major: 3, Minor: 1, Mechanism: "NULL", AsServer: asServer}.Append(g[:0])
+	out := wire.Greeting{Major: 3, Minor: 1, Mechanism: mech.Name(), AsServer: role}.Append(g[:0])
 	if _, err := conn.Write(out); err != nil {
 		return nil, err
 	}
@@ -92,8 +98,8 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 	if err != nil {
 		return nil, err
 	}
-	if peer.Mechanism != "NULL" {
-		return nil, errors.New("zmtp: security mechanism mismatch: peer uses " + peer.Mechanism)
+	if peer.Mechanism != mech.Name() {
+		return nil, errors.New("zmtp: security mechanism mismatch: we use " + mech.Name() + ", the peer " + peer.Mechanism)
 	}
 	e := &engine{
 		s:     s,
@@ -108,45 +114,46 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 	} else {
 		e.hbIvl, e.hbTTL, e.hbTimeout = hbIvl, hbTTL, hbTimeout
 	}
-	mech := wire.NewNull(info)
 	cmds, err := mech.Start()
-	if err != nil {
-		return nil, err
-	}
-	for mech.Status() == wire.Handshaking {
+	for {
+		// Send what the mechanism produced, even when it then failed: an
+		// ERROR command tells the peer why.
 		for _, c := range cmds {
 			e.enc.AppendFrame(wire.FlagCommand, c)
 		}
 		if e.enc.Len() > 0 {
-			if _, err := e.enc.WriteTo(conn); err != nil {
-				return nil, err
+			if _, werr := e.enc.WriteTo(conn); werr != nil && err == nil {
+				err = werr
 			}
 		}
-		if mech.Status() != wire.Handshaking {
-			break
-		}
-		f, err := e.dec.Next()
 		if err != nil {
 			return nil, err
+		}
+		switch mech.Status() {
+		case wire.Ready:
+			goto ready
+		case wire.Failed:
+			return nil, errors.New("zmtp: handshake failed")
+		case wire.WaitingForZAP:
+			var deadline time.Time
+			if ivl > 0 {
+				deadline = time.Now().Add(time.Duration(ivl) * time.Millisecond)
+			}
+			cmds, err = e.authenticate(mech.(wire.ZAPMechanism), deadline)
+			continue
+		}
+		f, err2 := e.dec.Next()
+		if err2 != nil {
+			return nil, err2
 		}
 		if !f.IsCommand() {
 			return nil, errors.New("zmtp: message frame during handshake")
 		}
 		cmds, err = mech.Handle(f.Body)
-		if err != nil {
-			return nil, err
-		}
 	}
-	if mech.Status() != wire.Ready {
-		return nil, errors.New("zmtp: handshake failed")
-	}
-	for _, c := range cmds {
-		e.enc.AppendFrame(wire.FlagCommand, c)
-	}
-	if e.enc.Len() > 0 {
-		if _, err := e.enc.WriteTo(conn); err != nil {
-			return nil, err
-		}
+ready:
+	if c, ok := mech.(wire.MessageCodec); ok {
+		e.codec = c
 	}
 	conn.SetDeadline(time.Time{})
 	e.peerMeta = mech.PeerMetadata()
@@ -175,6 +182,9 @@ func (e *engine) readLoop(p *Pipe) {
 	var cur pool.Msg
 	for {
 		f, err := e.dec.Next()
+		if err == nil && e.codec != nil {
+			f, err = e.open(f)
+		}
 		if err != nil {
 			e.flush(p, batch)
 			return
@@ -187,18 +197,24 @@ func (e *engine) readLoop(p *Pipe) {
 			e.conn.SetReadDeadline(time.Time{})
 		}
 		if f.IsCommand() {
-			if !e.command(p, f.Body) {
+			sub, ok := e.command(p, f.Body)
+			if !ok {
 				e.flush(p, batch)
 				return
 			}
-			continue
+			if sub.Len() == 0 {
+				continue
+			}
+			// A SUBSCRIBE or CANCEL: queued in order with the messages.
+			batch = append(batch, sub)
+		} else {
+			cur.Append(f.Body)
+			if f.More() {
+				continue
+			}
+			batch = append(batch, cur)
+			cur = pool.Msg{}
 		}
-		cur.Append(f.Body)
-		if f.More() {
-			continue
-		}
-		batch = append(batch, cur)
-		cur = pool.Msg{}
 		if len(batch) == maxBatch || !e.dec.Ready() {
 			if !e.flush(p, batch) {
 				return
@@ -212,6 +228,11 @@ func (e *engine) readLoop(p *Pipe) {
 // flush moves batch into the pipe, waiting for room. It returns false when
 // the socket went away meanwhile.
 func (e *engine) flush(p *Pipe, batch []pool.Msg) bool {
+	if e.s.inbound != nil {
+		// PUB and XPUB take their input at once.
+		e.s.consumeInbound(p, batch)
+		return true
+	}
 	for len(batch) > 0 {
 		k := p.in.pushBatch(batch)
 		batch = batch[k:]
@@ -228,12 +249,23 @@ func (e *engine) flush(p *Pipe, batch []pool.Msg) bool {
 }
 
 // command handles a command frame after the handshake; false ends the
-// connection.
-func (e *engine) command(p *Pipe, body []byte) bool {
+// connection. A SUBSCRIBE or CANCEL sent to a PUB or XPUB comes back as the
+// equivalent subscription message, for the pipe.
+func (e *engine) command(p *Pipe, body []byte) (sub pool.Msg, ok bool) {
 	name, data, err := wire.ParseCommand(body)
 	if err != nil {
-		return false
+		return sub, false
 	}
+	if e.s.inbound != nil {
+		if sub, ok := subscriptionCommand(name, data); ok {
+			return sub, true
+		}
+	}
+	return sub, e.control(p, name, data)
+}
+
+// control handles the other commands; false ends the connection.
+func (e *engine) control(p *Pipe, name string, data []byte) bool {
 	switch name {
 	case wire.CmdPing:
 		ttl, ctx, err := wire.ParsePing(data)
@@ -285,11 +317,23 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 		cmds := e.cmds
 		e.cmds = nil
 		e.cmdMu.Unlock()
+		var err error
 		for _, c := range cmds {
-			e.enc.AppendFrame(wire.FlagCommand, c)
+			if err == nil {
+				err = e.appendCommand(c)
+			}
 		}
 		for i := range batch {
-			e.enc.AppendMsg(&batch[i])
+			if err == nil {
+				err = e.appendMsg(&batch[i])
+			}
+		}
+		if err != nil {
+			for i := range batch {
+				batch[i].Release()
+			}
+			e.conn.Close()
+			return
 		}
 		if e.enc.Len() > 0 {
 			_, err := e.enc.WriteTo(e.conn)
@@ -326,7 +370,10 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 				// HEARTBEAT_TIMEOUT.
 				e.heard.Store(false)
 				ttl := e.hbTTL / (100 * time.Millisecond)
-				e.enc.AppendFrame(wire.FlagCommand, wire.AppendPing(nil, uint16(ttl), nil))
+				if e.appendCommand(wire.AppendPing(nil, uint16(ttl), nil)) != nil {
+					e.conn.Close()
+					return
+				}
 				if timeoutTimer == nil {
 					timeoutTimer = time.NewTimer(e.hbTimeout)
 				} else {

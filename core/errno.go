@@ -37,6 +37,7 @@ const (
 	EADDRNOTAVAIL   = Errno(syscall.EADDRNOTAVAIL)
 	ECONNREFUSED    = Errno(syscall.ECONNREFUSED)
 	EINPROGRESS     = Errno(syscall.EINPROGRESS)
+	ENAMETOOLONG    = Errno(syscall.ENAMETOOLONG)
 
 	EFSM           = Errno(hausnumero + 51)
 	ENOCOMPATPROTO = Errno(hausnumero + 52)

@@ -27,6 +27,10 @@ type Pipe struct {
 	identified bool   // id is known and the pipe is routable (ROUTER)
 	attached   bool   // known to the routing policy
 
+	// link is the inproc connection this pipe is one end of; nil for a
+	// pipe fed by an engine.
+	link *inprocLink
+
 	// dead is set when no more input will arrive (the connection is gone
 	// for good); the socket forgets the pipe once its inbound queue is empty.
 	dead atomic.Bool

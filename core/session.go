@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// listener accepts connections on one bound endpoint. Each accepted
-// connection gets an engine and, once its handshake is done, a pipe that
-// ends with the connection.
+// listener accepts connections on one bound endpoint (tcp or ipc). Each
+// accepted connection gets an engine and, once its handshake is done, a pipe
+// that ends with the connection.
 type listener struct {
 	s        *Socket
 	ln       net.Listener
@@ -19,31 +19,52 @@ type listener struct {
 	asGiven  string
 	stopCh   chan struct{}
 	once     sync.Once
+	// cleanup, when set, runs once after the listening socket is closed
+	// (it removes the directory made for an ipc://* endpoint).
+	cleanup   func()
+	closeOnce sync.Once
 }
 
 // listen binds ep for s. The caller holds s.mu.
 func listen(s *Socket, ep endpoint, asGiven string) (*listener, error) {
-	network, addr, err := ep.listenAddr(s.opt.ipv6)
-	if err != nil {
-		return nil, err
+	l := &listener{s: s, asGiven: asGiven, stopCh: make(chan struct{})}
+	switch ep.transport {
+	case "ipc":
+		ln, resolved, cleanup, err := listenIPC(ep.path)
+		if err != nil {
+			return nil, err
+		}
+		l.ln, l.endpoint, l.cleanup = ln, resolved, cleanup
+	default:
+		network, addr, err := ep.listenAddr(s.opt.ipv6)
+		if err != nil {
+			return nil, err
+		}
+		ln, err := net.Listen(network, addr)
+		if err != nil {
+			return nil, mapNetError(err)
+		}
+		l.ln, l.endpoint = ln, tcpEndpointString(ln.Addr())
 	}
-	ln, err := net.Listen(network, addr)
-	if err != nil {
-		return nil, mapNetError(err)
-	}
-	l := &listener{s: s, ln: ln, endpoint: tcpEndpointString(ln.Addr()), asGiven: asGiven, stopCh: make(chan struct{})}
 	s.wg.Add(1)
 	go l.acceptLoop()
 	return l, nil
 }
 
 // closeListener stops accepting; connections already accepted go on.
-func (l *listener) closeListener() { l.ln.Close() }
+func (l *listener) closeListener() {
+	l.closeOnce.Do(func() {
+		l.ln.Close()
+		if l.cleanup != nil {
+			l.cleanup()
+		}
+	})
+}
 
 // stop stops accepting and ends the connections this listener accepted.
 func (l *listener) stop() {
 	l.once.Do(func() { close(l.stopCh) })
-	l.ln.Close()
+	l.closeListener()
 }
 
 func (l *listener) acceptLoop() {
@@ -87,6 +108,7 @@ func (l *listener) serve(conn net.Conn) {
 		conn.Close()
 		return
 	}
+	s.reapInproc()
 	p := s.addPipe()
 	if p == nil {
 		s.mu.Unlock()
@@ -215,6 +237,7 @@ func (c *connecter) run() {
 			continue
 		}
 		s.mu.Lock()
+		s.reapInproc()
 		if c.pipe == nil {
 			if s.closed {
 				s.mu.Unlock()
@@ -278,7 +301,8 @@ func (c *connecter) dial(network, addr string) (net.Conn, error) {
 	return d.DialContext(ctx, network, addr)
 }
 
-// tuneConn sets TCP options the way libzmq does.
+// tuneConn sets TCP options the way libzmq does; other connections (ipc)
+// are left alone.
 func tuneConn(conn net.Conn) {
 	if tc, ok := conn.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)

@@ -46,6 +46,12 @@ type Socket struct {
 	killOnce  sync.Once
 	killTimer *time.Timer
 
+	// inbound is set (for good, by newSocket) when the policy consumes its
+	// pipes' input as it arrives (PUB, XPUB). inQueued is then set when
+	// some pipe's inbound queue got input (inproc peers write there).
+	inbound  inboundPolicy
+	inQueued atomic.Bool
+
 	mu       sync.Mutex
 	closed   bool
 	pol      policy
@@ -53,6 +59,7 @@ type Socket struct {
 	pipes    map[*Pipe]struct{}
 	binds    []*listener
 	connects []*connecter
+	inproc   inprocState
 	lingerTo time.Time // zero means forever; set by Close
 
 	// outgoing multipart message being assembled by Send with SndMore
@@ -75,6 +82,9 @@ type Socket struct {
 
 // notifyIn tells receivers (and pollers) that some pipe got input.
 func (s *Socket) notifyIn() {
+	if s.inbound != nil {
+		s.inQueued.Store(true)
+	}
 	poke(s.inSig)
 	if s.nWatch.Load() > 0 {
 		s.pokeWatchers()
@@ -148,6 +158,11 @@ func newSocket(ctx *Context, t SocketType) (*Socket, error) {
 		s.pol = &repPolicy{}
 	case ROUTER:
 		s.pol = newRouterPolicy(s)
+	case PUB, XPUB:
+		x := newXpubPolicy(s, t == PUB)
+		s.pol, s.inbound = x, x
+	case SUB, XSUB:
+		s.pol = newXsubPolicy(s, t == SUB)
 	default:
 		return nil, EINVAL
 	}
@@ -172,6 +187,7 @@ func (s *Socket) errIfDead() error {
 	if s.ctx.terminated() {
 		return ETERM
 	}
+	s.reapInproc()
 	return nil
 }
 
@@ -209,6 +225,11 @@ func (s *Socket) wait(flags Flag, timeoutMs int, sig chan struct{}, try func() e
 			return err
 		}
 		if err = try(); err != EAGAIN {
+			if err == nil && sig == s.outSig && s.pol.canSend() {
+				// One wake-up was consumed, but there is still room:
+				// pass it on to any other sender waiting on this socket.
+				poke(sig)
+			}
 			return err
 		}
 	}
@@ -257,9 +278,9 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	*m = s.pending
 	s.pending = pool.Msg{}
 	for _, f := range head {
-		m.AppendPooled(pool.Clone(f))
+		s.appendCopy(m, f)
 	}
-	m.AppendPooled(pool.Clone(last))
+	s.appendCopy(m, last)
 	if flags&SndMore != 0 {
 		s.pending = *m
 		*m = pool.Msg{}
@@ -375,6 +396,7 @@ func (s *Socket) RcvMore() bool {
 
 // events returns the PollIn/PollOut state. The caller holds mu.
 func (s *Socket) events() int {
+	s.reapInproc()
 	ev := 0
 	if s.curIdx < s.current.Len() || s.pol.canRecv() {
 		ev |= PollIn
@@ -418,7 +440,11 @@ func (s *Socket) removePipe(p *Pipe) {
 		s.pol.detach(p)
 		p.attached = false
 	}
-	p.out.drop()
+	if p.link != nil {
+		p.link.end(p) // what p queued stays readable by the inproc peer
+	} else {
+		p.out.drop()
+	}
 	s.notifyIn()
 	s.notifyOut()
 	poke(p.wake)
@@ -434,6 +460,7 @@ func (s *Socket) Close() error {
 	}
 	s.closed = true
 	close(s.closing)
+	s.closeInproc()
 	s.pokeWatchers()
 	switch {
 	case s.opt.linger == 0:
@@ -483,17 +510,22 @@ func (s *Socket) lingerDeadline() (time.Time, bool) {
 	return s.lingerTo, !s.lingerTo.IsZero()
 }
 
-// Bind listens on endpoint.
+// Bind listens on endpoint (tcp, ipc) or registers an inproc name.
 func (s *Socket) Bind(endpoint string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.errIfDead(); err != nil {
+		s.mu.Unlock()
 		return err
 	}
 	ep, err := parseEndpoint(endpoint)
 	if err != nil {
+		s.mu.Unlock()
 		return err
 	}
+	if ep.transport == "inproc" {
+		return s.bindInproc(ep, endpoint) // releases mu
+	}
+	defer s.mu.Unlock()
 	l, err := listen(s, ep, endpoint)
 	if err != nil {
 		return err
@@ -505,11 +537,16 @@ func (s *Socket) Bind(endpoint string) error {
 
 // Unbind stops listening on an endpoint given to Bind (or the resolved
 // endpoint LAST_ENDPOINT reported) and closes the connections it accepted.
+// An inproc name is only unregistered: as in libzmq, the connections made
+// through it stay up.
 func (s *Socket) Unbind(endpoint string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.errIfDead(); err != nil {
 		return err
+	}
+	if ep, err := parseEndpoint(endpoint); err == nil && ep.transport == "inproc" {
+		return s.unbindInproc(ep)
 	}
 	for i, l := range s.binds {
 		if l.endpoint == endpoint || l.asGiven == endpoint {
@@ -523,21 +560,30 @@ func (s *Socket) Unbind(endpoint string) error {
 
 // Connect starts connecting (and reconnecting) to endpoint in the
 // background. Unless IMMEDIATE is set, messages queue for the peer at once.
+// An inproc connection is made at once if the name is bound, or when it
+// gets bound; IMMEDIATE does not apply to it (as in libzmq).
 func (s *Socket) Connect(endpoint string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.errIfDead(); err != nil {
+		s.mu.Unlock()
 		return err
 	}
 	ep, err := parseEndpoint(endpoint)
 	if err != nil {
+		s.mu.Unlock()
 		return err
 	}
-	if ep.host == "*" {
-		return EINVAL
+	if ep.transport == "inproc" {
+		return s.connectInproc(ep, endpoint) // releases mu
 	}
-	if _, err := net.LookupPort("tcp", ep.port); err != nil || ep.port == "0" || ep.port == "*" {
-		return EINVAL
+	defer s.mu.Unlock()
+	if ep.transport == "tcp" {
+		if ep.host == "*" {
+			return EINVAL
+		}
+		if _, err := net.LookupPort("tcp", ep.port); err != nil || ep.port == "0" || ep.port == "*" {
+			return EINVAL
+		}
 	}
 	c := &connecter{s: s, ep: ep, asGiven: endpoint, stop: make(chan struct{})}
 	c.rid = s.opt.connectRid
@@ -556,12 +602,15 @@ func (s *Socket) Connect(endpoint string) error {
 }
 
 // Disconnect stops connecting to an endpoint given to Connect and drops its
-// pipe.
+// pipe. Messages already sent to an inproc peer stay readable by it.
 func (s *Socket) Disconnect(endpoint string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.errIfDead(); err != nil {
 		return err
+	}
+	if ep, err := parseEndpoint(endpoint); err == nil && ep.transport == "inproc" {
+		return s.disconnectInproc(endpoint)
 	}
 	found := false
 	kept := s.connects[:0]

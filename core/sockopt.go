@@ -24,6 +24,7 @@ type options struct {
 	heartbeatIvl     int
 	heartbeatTTL     int
 	heartbeatTimeout int
+	sec              security
 	ints             map[Option]int
 	bytes            map[Option][]byte
 }
@@ -139,6 +140,10 @@ func (s *Socket) SetInt(opt Option, v int) error {
 	default:
 		if _, ok := storedInts[opt]; ok {
 			o.ints[opt] = v
+			o.noteSecurityInt(opt, v)
+			if w, ok := s.pol.(optionWatcher); ok {
+				w.optionChanged(opt)
+			}
 			return nil
 		}
 		return EINVAL
@@ -199,10 +204,11 @@ func (s *Socket) GetInt(opt Option) (int, error) {
 		return o.heartbeatTTL, nil
 	case OptHeartbeatTimeout:
 		return o.heartbeatTimeout, nil
-	case OptMechanism:
-		return MechNull, nil
 	case OptThreadSafe:
 		return 0, nil
+	}
+	if v, ok := o.securityInt(opt); ok {
+		return v, nil
 	}
 	if v, ok := o.ints[opt]; ok {
 		return v, nil
@@ -228,11 +234,21 @@ func (s *Socket) SetBytes(opt Option, v []byte) error {
 			return EINVAL
 		}
 		s.opt.connectRid = append([]byte(nil), v...)
+	case OptSubscribe, OptUnsubscribe:
+		ss, ok := s.pol.(subscriptionSetter)
+		if !ok {
+			return EINVAL
+		}
+		return ss.setSubscription(v, opt == OptSubscribe)
 	default:
 		if !storedBytes[opt] {
 			return EINVAL
 		}
+		if err := checkSecurityBytes(opt, v); err != nil {
+			return err
+		}
 		s.opt.bytes[opt] = append([]byte(nil), v...)
+		s.opt.noteSecurityBytes(opt, v)
 	}
 	return nil
 }

@@ -141,27 +141,32 @@ func TestSocketPairs(t *testing.T) {
 
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, aImpl := range []impl{mono, libzmq} {
-				for _, aBinds := range []bool{true, false} {
-					bImpl := aImpl.other()
-					binderImpl := aImpl
-					if !aBinds {
-						binderImpl = bImpl
-					}
-					name := fmt.Sprintf("%s_%s,%s_%s,%s_binds", aImpl, c.a, bImpl, c.b, binderImpl)
-					t.Run(name, func(t *testing.T) {
-						e := newEnv(t)
-						p := pair{a: e.socket(aImpl, c.a), b: e.socket(bImpl, c.b)}
-						p.binder, p.connector = p.a, p.b
+			for _, tr := range transports {
+				for _, aImpl := range []impl{mono, libzmq} {
+					for _, aBinds := range []bool{true, false} {
+						bImpl := aImpl.other()
+						binderImpl := aImpl
 						if !aBinds {
-							p.binder, p.connector = p.b, p.a
+							binderImpl = bImpl
 						}
-						if c.setup != nil {
-							c.setup(t, p)
+						name := fmt.Sprintf("%s_%s,%s_%s,%s_binds", aImpl, c.a, bImpl, c.b, binderImpl)
+						if tr != "tcp" {
+							name += "," + tr
 						}
-						link(t, p.binder, p.connector)
-						c.run(t, p)
-					})
+						t.Run(name, func(t *testing.T) {
+							e := newEnv(t)
+							p := pair{a: e.socket(aImpl, c.a), b: e.socket(bImpl, c.b)}
+							p.binder, p.connector = p.a, p.b
+							if !aBinds {
+								p.binder, p.connector = p.b, p.a
+							}
+							if c.setup != nil {
+								c.setup(t, p)
+							}
+							linkOver(t, tr, p.binder, p.connector)
+							c.run(t, p)
+						})
+					}
 				}
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,23 +191,23 @@ func lzSocket(t *testing.T, typ lz.Type) *lz.Socket {
 	return s
 }
 
-// startAuth starts pebbe's ZAP handler for one test. AuthStop lets the
-// handler go asynchronously, so the endpoint of a previous test's handler
-// may still be bound for a moment: retry.
+// startAuth makes sure pebbe's ZAP handler runs. It is started once for
+// the whole test binary and never stopped: pebbe's AuthStop tears the
+// handler down asynchronously, and a quick AuthStop/AuthStart cycle can
+// find the endpoint still bound or race inside pebbe. Tests add the
+// credentials they need and remove them when done.
 func startAuth(t *testing.T) {
-	deadline := time.Now().Add(opTimeout)
-	for {
-		err := lz.AuthStart()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("AuthStart: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	t.Helper()
+	authOnce.Do(func() { authErr = lz.AuthStart() })
+	if authErr != nil {
+		t.Fatalf("AuthStart: %v", authErr)
 	}
-	t.Cleanup(lz.AuthStop)
 }
+
+var (
+	authOnce sync.Once
+	authErr  error
+)
 
 // exchangeWithRouter checks traffic between our DEALER-typed wire peer and
 // a libzmq ROUTER.

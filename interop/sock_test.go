@@ -41,6 +41,10 @@ const (
 	REP
 	DEALER
 	ROUTER
+	PUB
+	SUB
+	XPUB
+	XSUB
 )
 
 var kinds = [...]struct {
@@ -55,6 +59,10 @@ var kinds = [...]struct {
 	REP:    {"REP", mq.REP, lz.REP},
 	DEALER: {"DEALER", mq.DEALER, lz.DEALER},
 	ROUTER: {"ROUTER", mq.ROUTER, lz.ROUTER},
+	PUB:    {"PUB", mq.PUB, lz.PUB},
+	SUB:    {"SUB", mq.SUB, lz.SUB},
+	XPUB:   {"XPUB", mq.XPUB, lz.XPUB},
+	XSUB:   {"XSUB", mq.XSUB, lz.XSUB},
 }
 
 func (k kind) String() string { return kinds[k].name }

@@ -9,12 +9,9 @@ import (
 
 // This file is a ZAP (ZeroMQ RFC 27) authentication handler, with the
 // registry of allowed and denied addresses, PLAIN users and CURVE keys it
-// consults, per domain, like czmq's zauth and pebbe's package.
-//
-// The registry and the handler's decisions are complete, but nothing asks
-// them yet: the handler listens on inproc://zeromq.zap.01, and the core
-// has neither the inproc transport nor ZAP requests, so AuthStart fails
-// with EPROTONOSUPPORT until it does.
+// consults, per domain, like czmq's zauth and pebbe's package. It listens
+// on inproc://zeromq.zap.01 in the default context, where the core's
+// PLAIN, CURVE and (with a ZAP domain) NULL servers send their requests.
 
 // CURVE_ALLOW_ANY, given to AuthCurveAdd as a key, allows every CURVE
 // client key in the domain.
@@ -69,9 +66,8 @@ func authLogf(format string, args ...interface{}) {
 // NULL connections are all allowed (ZeroMQ's classic behaviour) and PLAIN
 // and CURVE connections are all denied.
 //
-// The handler needs the inproc transport, which is not available yet: for
-// now AuthStart returns EPROTONOSUPPORT. The registry functions (AuthAllow,
-// AuthPlainAdd, ...) work regardless.
+// The handler serves sockets of the default context (those made with the
+// package-level NewSocket), as pebbe's does.
 func AuthStart() (err error) {
 	auth.mu.Lock()
 	defer auth.mu.Unlock()
@@ -438,8 +434,9 @@ func (server *Socket) ServerAuthNull(domain string) error {
 	return err
 }
 
-// ServerAuthPlain makes the socket a PLAIN server in a ZAP domain. PLAIN is
-// not available yet: the socket will refuse to Bind or Connect.
+// ServerAuthPlain makes the socket a PLAIN server in a ZAP domain. As with
+// libzmq, a PLAIN server admits clients only through a ZAP handler (see
+// AuthStart).
 func (server *Socket) ServerAuthPlain(domain string) error {
 	err := server.SetPlainServer(1)
 	if err == nil {
@@ -449,8 +446,8 @@ func (server *Socket) ServerAuthPlain(domain string) error {
 }
 
 // ServerAuthCurve makes the socket a CURVE server in a ZAP domain, with its
-// secret key in Z85 text. CURVE is not available yet: the socket will
-// refuse to Bind or Connect.
+// secret key in Z85 text. Without a ZAP handler every client that knows the
+// server's public key is admitted, as with libzmq.
 func (server *Socket) ServerAuthCurve(domain, secret_key string) error {
 	err := server.SetCurveServer(1)
 	if err == nil {
@@ -462,8 +459,7 @@ func (server *Socket) ServerAuthCurve(domain, secret_key string) error {
 	return err
 }
 
-// ClientAuthPlain makes the socket a PLAIN client. PLAIN is not available
-// yet: the socket will refuse to Bind or Connect.
+// ClientAuthPlain makes the socket a PLAIN client.
 func (client *Socket) ClientAuthPlain(username, password string) error {
 	err := client.SetPlainUsername(username)
 	if err == nil {
@@ -473,8 +469,7 @@ func (client *Socket) ClientAuthPlain(username, password string) error {
 }
 
 // ClientAuthCurve makes the socket a CURVE client, with the server's public
-// key and its own key pair in Z85 text. CURVE is not available yet: the
-// socket will refuse to Bind or Connect.
+// key and its own key pair in Z85 text.
 func (client *Socket) ClientAuthCurve(server_public_key, client_public_key, client_secret_key string) error {
 	err := client.SetCurveServerkey(server_public_key)
 	if err == nil {

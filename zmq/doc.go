@@ -33,11 +33,9 @@
 // Version reports 4.3.4, the libzmq release whose API and behaviour this
 // package follows. Interrupted system calls do not occur in pure Go, so the
 // RetryAfterEINTR settings are kept and reported but change nothing.
-// Only the tcp:// transport is available; the Has* functions report what
-// the core supports. Socket types, transports, security mechanisms and
-// monitoring that the core does not provide yet fail with an Errno
-// (EINVAL for an unknown socket type, EPROTONOSUPPORT for a transport,
-// ENOTSUP for monitoring and for PLAIN, CURVE and GSSAPI), never silently:
-// a socket configured for a security mechanism refuses to Bind or Connect
-// rather than talk in the clear.
+// The Has* functions report what the core supports. What the core does not
+// provide yet fails with an Errno (EINVAL for an unknown socket type such
+// as STREAM, EPROTONOSUPPORT for a transport such as pgm, ENOTSUP for
+// monitoring and GSSAPI), never silently: a socket configured for GSSAPI
+// refuses to Bind or Connect rather than talk in the clear.
 package zmq4

@@ -106,15 +106,14 @@ func (soc *Socket) Context() (*Context, error) {
 // Bind accepts connections on an endpoint, such as "tcp://*:5555" or
 // "tcp://127.0.0.1:*" (a port chosen by the system; see GetLastEndpoint).
 //
-// A socket configured for the PLAIN, CURVE or GSSAPI mechanism fails with
-// ENOTSUP: those mechanisms are not available yet, and the socket refuses
-// to fall back to unauthenticated plain text.
+// A socket configured for GSSAPI fails with ENOTSUP: that mechanism is not
+// available, and the socket refuses to fall back to plain text.
 func (soc *Socket) Bind(endpoint string) error {
 	s, err := soc.core()
 	if err != nil {
 		return err
 	}
-	if securityRequested(s) {
+	if gssapiRequested(s) {
 		return ENOTSUP
 	}
 	return toErr(s.Bind(endpoint))
@@ -133,14 +132,13 @@ func (soc *Socket) Unbind(endpoint string) error {
 // Connect starts connecting (and reconnecting) to an endpoint, such as
 // "tcp://127.0.0.1:5555", in the background.
 //
-// A socket configured for the PLAIN, CURVE or GSSAPI mechanism fails with
-// ENOTSUP, as Bind does.
+// A socket configured for GSSAPI fails with ENOTSUP, as Bind does.
 func (soc *Socket) Connect(endpoint string) error {
 	s, err := soc.core()
 	if err != nil {
 		return err
 	}
-	if securityRequested(s) {
+	if gssapiRequested(s) {
 		return ENOTSUP
 	}
 	return toErr(s.Connect(endpoint))
@@ -156,19 +154,13 @@ func (soc *Socket) Disconnect(endpoint string) error {
 	return toErr(s.Disconnect(endpoint))
 }
 
-// securityRequested reports whether the socket's options ask for a
-// security mechanism other than NULL, the only one the core runs so far.
-func securityRequested(s *core.Socket) bool {
-	for _, o := range []core.Option{core.OptPlainServer, core.OptCurveServer, core.OptGssapiServer} {
-		if v, err := s.GetInt(o); err == nil && v != 0 {
-			return true
-		}
+// gssapiRequested reports whether the socket's options ask for GSSAPI,
+// the one security mechanism the core does not provide.
+func gssapiRequested(s *core.Socket) bool {
+	if v, err := s.GetInt(core.OptGssapiServer); err == nil && v != 0 {
+		return true
 	}
-	for _, o := range []core.Option{
-		core.OptPlainUsername, core.OptPlainPassword, core.OptCurvePublickey,
-		core.OptCurveSecretkey, core.OptCurveServerkey, core.OptGssapiPrincipal,
-		core.OptGssapiSvcPrinc,
-	} {
+	for _, o := range []core.Option{core.OptGssapiPrincipal, core.OptGssapiSvcPrinc} {
 		if v, err := s.GetBytes(o); err == nil && len(v) > 0 {
 			return true
 		}
@@ -291,8 +283,9 @@ func (soc *Socket) RecvBytesWithMetadata(flags Flag, properties ...string) (msg 
 	return msg, metadata, err
 }
 
-// HasIpc reports whether the ipc:// transport is available: not yet.
-func HasIpc() bool { return false }
+// HasIpc reports whether the ipc:// transport is available: everywhere but
+// Windows, as with libzmq.
+func HasIpc() bool { return core.HasIPC }
 
 // HasPgm reports whether the pgm:// transport is available: it is not.
 func HasPgm() bool { return false }
@@ -303,10 +296,9 @@ func HasTipc() bool { return false }
 // HasNorm reports whether the norm:// transport is available: it is not.
 func HasNorm() bool { return false }
 
-// HasCurve reports whether the CURVE security mechanism is available: not
-// yet. The key helpers (NewCurveKeypair, AuthCurvePublic, Z85encode,
-// Z85decode) work regardless.
-func HasCurve() bool { return false }
+// HasCurve reports whether the CURVE security mechanism is available: it
+// is, in pure Go.
+func HasCurve() bool { return true }
 
 // HasGssapi reports whether the GSSAPI security mechanism is available: it
 // is not.
