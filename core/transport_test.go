@@ -260,16 +260,18 @@ func TestHeartbeatDropsSilentPeer(t *testing.T) {
 func TestHeartbeatKeepsLivePeer(t *testing.T) {
 	e := newEnv(t)
 	pull, push := e.socket(PULL), e.socket(PUSH)
+	// Timeouts are generous so that a loaded machine cannot fail the test;
+	// the idle period still spans several heartbeats and timeouts.
 	for _, s := range []*Socket{pull, push} {
-		must(t, s.SetInt(OptHeartbeatIvl, 20))
-		must(t, s.SetInt(OptHeartbeatTimeout, 60))
-		must(t, s.SetInt(OptHeartbeatTTL, 200))
+		must(t, s.SetInt(OptHeartbeatIvl, 30))
+		must(t, s.SetInt(OptHeartbeatTimeout, 250))
+		must(t, s.SetInt(OptHeartbeatTTL, 1000))
 	}
 	must(t, push.SetInt(OptReconnectIvl, -1)) // a drop would be final
 	must(t, push.Connect(e.bind(pull)))
 	send(t, push, "one")
 	recv(t, pull, "one")
-	time.Sleep(300 * time.Millisecond) // many heartbeat periods, no traffic
+	time.Sleep(600 * time.Millisecond) // many heartbeat periods, no traffic
 	send(t, push, "two")
 	recv(t, pull, "two")
 }
