@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -11,6 +12,9 @@ import (
 	"github.com/monocoque-go/monocoque/pool"
 	"github.com/monocoque-go/monocoque/wire"
 )
+
+// errProtocol marks a handshake that failed because the peer broke ZMTP.
+var errProtocol = errors.New("zmtp: protocol error")
 
 // maxBatch bounds how many messages one engine step moves at once.
 const maxBatch = 256
@@ -46,12 +50,27 @@ type engine struct {
 	codec   wire.MessageCodec
 	sealBuf []byte
 
+	endpoint string // what monitor events name: the bound or connected endpoint
+	fd       int    // the connection's descriptor, for monitor events
+
 	done chan struct{} // closed when the reader stops
 }
 
-// handshake runs the greeting and the mechanism on conn. It gives up when
-// stop or the socket's kill channel closes, or after HANDSHAKE_IVL.
-func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*engine, error) {
+// handshake runs the greeting and the mechanism on conn, which belongs to
+// endpoint (for monitor events). It gives up when stop or the socket's
+// kill channel closes, or after HANDSHAKE_IVL.
+func handshake(s *Socket, conn net.Conn, endpoint string, stop <-chan struct{}) (eng *engine, herr error) {
+	fd := connFD(conn)
+	defer func() {
+		// Tell a monitor how it went, as libzmq does.
+		if herr != nil {
+			ev, v := handshakeEvent(herr)
+			s.event(ev, v, endpoint)
+			return
+		}
+		eng.endpoint, eng.fd = endpoint, fd
+		s.event(EventHandshakeSucceeded, 0, endpoint)
+	}()
 	s.mu.Lock()
 	mech := s.newMechanism(s.zapWanted())
 	role := s.opt.sec.asServer // the greeting's as-server is the security role
@@ -99,7 +118,7 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 		return nil, err
 	}
 	if peer.Mechanism != mech.Name() {
-		return nil, errors.New("zmtp: security mechanism mismatch: we use " + mech.Name() + ", the peer " + peer.Mechanism)
+		return nil, fmt.Errorf("%w: security mechanism mismatch: we use %s, the peer %s", errProtocol, mech.Name(), peer.Mechanism)
 	}
 	e := &engine{
 		s:     s,
@@ -133,7 +152,7 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 		case wire.Ready:
 			goto ready
 		case wire.Failed:
-			return nil, errors.New("zmtp: handshake failed")
+			return nil, fmt.Errorf("%w: handshake failed", errProtocol)
 		case wire.WaitingForZAP:
 			var deadline time.Time
 			if ivl > 0 {
@@ -147,7 +166,7 @@ func handshake(s *Socket, conn net.Conn, asServer bool, stop <-chan struct{}) (*
 			return nil, err2
 		}
 		if !f.IsCommand() {
-			return nil, errors.New("zmtp: message frame during handshake")
+			return nil, fmt.Errorf("%w: message frame during handshake", errProtocol)
 		}
 		cmds, err = mech.Handle(f.Body)
 	}
@@ -173,6 +192,7 @@ func (e *engine) run(p *Pipe, stop <-chan struct{}) {
 	e.conn.Close()
 	close(e.done)
 	<-writerDone
+	e.s.event(EventDisconnected, e.fd, e.endpoint)
 }
 
 // readLoop decodes frames into messages and hands them to the pipe in

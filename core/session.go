@@ -80,6 +80,7 @@ func (l *listener) acceptLoop() {
 				return
 			}
 			// Out of descriptors or a similar passing condition.
+			l.s.event(EventAcceptFailed, errnoValue(err), l.endpoint)
 			select {
 			case <-l.stopCh:
 				return
@@ -88,6 +89,7 @@ func (l *listener) acceptLoop() {
 			continue
 		}
 		tuneConn(conn)
+		l.s.event(EventAccepted, connFD(conn), l.endpoint)
 		l.s.wg.Add(1)
 		go l.serve(conn)
 	}
@@ -97,7 +99,7 @@ func (l *listener) acceptLoop() {
 func (l *listener) serve(conn net.Conn) {
 	s := l.s
 	defer s.wg.Done()
-	e, err := handshake(s, conn, true, l.stopCh)
+	e, err := handshake(s, conn, l.endpoint, l.stopCh)
 	if err != nil {
 		conn.Close()
 		return
@@ -213,6 +215,7 @@ func (c *connecter) run() {
 				backoff = ivlMax
 			}
 		}
+		s.event(EventConnectRetried, int(d/time.Millisecond), c.asGiven)
 		return c.sleep(d)
 	}
 	network, addr := c.ep.dialAddr(ipv6)
@@ -222,13 +225,17 @@ func (c *connecter) run() {
 		}
 		conn, err := c.dial(network, addr)
 		if err != nil {
+			// As libzmq: the attempt was under way, then failed.
+			s.event(EventConnectDelayed, int(EINPROGRESS), c.asGiven)
+			s.event(EventClosed, -1, c.asGiven)
 			if !next() {
 				return
 			}
 			continue
 		}
 		tuneConn(conn)
-		e, err := handshake(s, conn, false, c.stop)
+		s.event(EventConnected, connFD(conn), c.asGiven)
+		e, err := handshake(s, conn, c.asGiven, c.stop)
 		if err != nil {
 			conn.Close()
 			if !next() {

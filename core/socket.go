@@ -74,6 +74,9 @@ type Socket struct {
 
 	wg sync.WaitGroup // the socket's goroutines
 
+	// mon, when set, receives the socket's events (Monitor).
+	mon *monitor
+
 	// Pollers waiting for this socket's state to change.
 	watchMu  sync.Mutex
 	watchers []chan struct{}
@@ -479,7 +482,14 @@ func (s *Socket) Close() error {
 		poke(p.wake)
 	}
 	s.pending.Release()
+	mon := s.stopMonitorLocked()
 	s.mu.Unlock()
+	if mon != nil {
+		for _, l := range binds {
+			mon.send(EventClosed, -1, l.endpoint)
+		}
+		mon.stop()
+	}
 	s.ctx.forget(s)
 	go func() {
 		s.wg.Wait()
@@ -528,10 +538,12 @@ func (s *Socket) Bind(endpoint string) error {
 	defer s.mu.Unlock()
 	l, err := listen(s, ep, endpoint)
 	if err != nil {
+		s.eventLocked(EventBindFailed, errnoValue(err), endpoint)
 		return err
 	}
 	s.binds = append(s.binds, l)
 	s.opt.lastEndpoint = l.endpoint
+	s.eventLocked(EventListening, connFD(l.ln), l.endpoint)
 	return nil
 }
 
@@ -552,6 +564,7 @@ func (s *Socket) Unbind(endpoint string) error {
 		if l.endpoint == endpoint || l.asGiven == endpoint {
 			s.binds = append(s.binds[:i], s.binds[i+1:]...)
 			l.stop()
+			s.eventLocked(EventClosed, -1, l.endpoint)
 			return nil
 		}
 	}

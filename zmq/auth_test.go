@@ -212,8 +212,23 @@ func TestMonitorAndEvents(t *testing.T) {
 	if err := a.Monitor("tcp://127.0.0.1:5555", EVENT_ALL); err != EPROTONOSUPPORT {
 		t.Errorf("Monitor(tcp) = %v, want EPROTONOSUPPORT", err)
 	}
-	if err := a.Monitor("inproc://monitor", EVENT_ALL); err != ENOTSUP {
-		t.Errorf("Monitor(inproc) = %v, want ENOTSUP", err)
+	if err := a.Monitor("inproc://monitor", EVENT_LISTENING|EVENT_CLOSED); err != nil {
+		t.Fatalf("Monitor(inproc) = %v", err)
+	}
+	watcher := newTestSocket(t, ctx, PAIR)
+	recvTimeout(t, watcher)
+	if err := watcher.Connect("inproc://monitor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Bind("tcp://127.0.0.1:*"); err != nil {
+		t.Fatal(err)
+	}
+	ep, _ := a.GetLastEndpoint()
+	if ev, addr, _, err := watcher.RecvEvent(0); err != nil || ev != EVENT_LISTENING || addr != ep {
+		t.Errorf("monitor: %v %q %v, want EVENT_LISTENING %q", ev, addr, err, ep)
+	}
+	if err := a.Unbind(ep); err != nil {
+		t.Fatal(err)
 	}
 
 	// RecvEvent decodes libzmq 4's event messages.

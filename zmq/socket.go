@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync/atomic"
 
 	"github.com/monocoque-go/monocoque/core"
@@ -209,22 +208,17 @@ func (soc *Socket) SendBytes(data []byte, flags Flag) (int, error) {
 	return len(data), nil
 }
 
-// Monitor would report the socket's connection events to a PAIR socket
-// connected to addr, an inproc:// endpoint. Socket monitoring is not
-// available yet: Monitor returns EPROTONOSUPPORT for an address that is not
-// inproc://, as libzmq does, and ENOTSUP otherwise. An empty addr stops
-// monitoring, which always succeeds.
+// Monitor reports the socket's connection events selected by events
+// (EVENT_ALL for all) to a PAIR socket bound at addr, an inproc://
+// endpoint: connect a PAIR socket to addr and read them with RecvEvent. An
+// empty addr stops monitoring. Other transports give EPROTONOSUPPORT, as
+// with libzmq.
 func (soc *Socket) Monitor(addr string, events Event) error {
-	if _, err := soc.core(); err != nil {
+	s, err := soc.core()
+	if err != nil {
 		return err
 	}
-	if addr == "" {
-		return nil
-	}
-	if !strings.HasPrefix(addr, "inproc://") {
-		return EPROTONOSUPPORT
-	}
-	return ENOTSUP
+	return toErr(s.Monitor(addr, int(events)))
 }
 
 // RecvEvent receives a monitoring event from a socket connected to a
