@@ -50,8 +50,9 @@ type engine struct {
 	codec   wire.MessageCodec
 	sealBuf []byte
 
-	endpoint string // what monitor events name: the bound or connected endpoint
-	fd       int    // the connection's descriptor, for monitor events
+	props    *Properties // metadata attached to every message received
+	endpoint string      // what monitor events name: the bound or connected endpoint
+	fd       int         // the connection's descriptor, for monitor events
 
 	done chan struct{} // closed when the reader stops
 }
@@ -179,6 +180,11 @@ ready:
 	if id, ok := e.peerMeta.Get("Identity"); ok {
 		e.peerID = id
 	}
+	host, _, err := net.SplitHostPort(conn.RemoteAddr().String())
+	if err != nil {
+		host = conn.RemoteAddr().String() // ipc: the path, or empty
+	}
+	e.props = connProperties(mech, host)
 	return e, nil
 }
 
@@ -232,6 +238,7 @@ func (e *engine) readLoop(p *Pipe) {
 			if f.More() {
 				continue
 			}
+			cur.Meta = e.props
 			batch = append(batch, cur)
 			cur = pool.Msg{}
 		}

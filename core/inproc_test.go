@@ -579,3 +579,44 @@ func TestInprocReplyThenClose(t *testing.T) {
 	send(t, req, "quit")
 	recv(t, req, "bye")
 }
+
+// TestInprocRouterHandover: with ROUTER_HANDOVER a second peer with the same
+// id takes over; the first one's link ends.
+func TestInprocRouterHandover(t *testing.T) {
+	e := newEnv(t)
+	router := e.socket(ROUTER)
+	must(t, router.SetInt(OptRouterHandover, 1))
+	must(t, router.Bind("inproc://handover"))
+	d1, d2 := e.socket(DEALER), e.socket(DEALER)
+	for _, d := range []*Socket{d1, d2} {
+		must(t, d.SetBytes(OptRoutingID, []byte("x")))
+	}
+	must(t, d1.Connect("inproc://handover"))
+	send(t, d1, "one")
+	recv(t, router, "x", "one")
+	must(t, d2.Connect("inproc://handover"))
+	send(t, router, "x", "to the new x")
+	recv(t, d2, "to the new x")
+	if err := d1.Send([]byte("stale"), DontWait); err != EAGAIN {
+		t.Fatalf("replaced peer send: %v, want EAGAIN", err)
+	}
+}
+
+// TestInprocReqFailover: a REQ connected to two REPs keeps working after one
+// of them closes.
+func TestInprocReqFailover(t *testing.T) {
+	e := newEnv(t)
+	req := e.socket(REQ)
+	a, b := e.socket(REP), e.socket(REP)
+	must(t, a.Bind("inproc://a"))
+	must(t, b.Bind("inproc://b"))
+	must(t, req.Connect("inproc://a"))
+	must(t, req.Connect("inproc://b"))
+	must(t, a.Close())
+	for i := 0; i < 4; i++ {
+		send(t, req, "q")
+		recv(t, b, "q")
+		send(t, b, "r")
+		recv(t, req, "r")
+	}
+}

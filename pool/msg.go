@@ -16,6 +16,10 @@ type Msg struct {
 	// pooled has bit i set when frame i came from Get and may be given back
 	// by Release. Frames past the 64th are never given back.
 	pooled uint64
+	// Meta, when set by the receiving side, describes the connection the
+	// message came in on (its metadata properties). The pool and the codec
+	// never look at it.
+	Meta any
 }
 
 // Len returns the number of frames.
@@ -154,4 +158,5 @@ func (m *Msg) Reset() {
 	m.extra = m.extra[:0]
 	m.n = 0
 	m.pooled = 0
+	m.Meta = nil
 }

@@ -246,8 +246,9 @@ func TestMonitorAndEvents(t *testing.T) {
 	}
 
 	a.Send("data", 0)
-	msg, meta, err := b.RecvWithMetadata(0, "Peer-Address", "Socket-Type")
-	if err != nil || msg != "data" || meta == nil || len(meta) != 0 {
-		t.Errorf("RecvWithMetadata = %q, %v, %v", msg, meta, err)
+	msg, meta, err := b.RecvWithMetadata(0, "Peer-Address", "socket-type", "User-Id")
+	want := map[string]string{"Peer-Address": "127.0.0.1", "socket-type": "PAIR"}
+	if err != nil || msg != "data" || len(meta) != len(want) || meta["Peer-Address"] != want["Peer-Address"] || meta["socket-type"] != "PAIR" {
+		t.Errorf("RecvWithMetadata = %q, %v, %v; want metadata %v", msg, meta, err, want)
 	}
 }

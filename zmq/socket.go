@@ -254,27 +254,35 @@ func (soc *Socket) RecvEvent(flags Flag) (event_type Event, addr string, value i
 }
 
 // RecvWithMetadata receives a message part as a string, with the values of
-// the named metadata properties that the part carries.
-//
-// Message metadata (properties such as "Peer-Address", "Socket-Type" and
-// "User-Id") is not available from the core yet, so the map is always
-// empty.
+// the named metadata properties that the part carries (see
+// RecvBytesWithMetadata).
 func (soc *Socket) RecvWithMetadata(flags Flag, properties ...string) (msg string, metadata map[string]string, err error) {
 	b, p, err := soc.RecvBytesWithMetadata(flags, properties...)
 	return bytesString(b), p, err
 }
 
 // RecvBytesWithMetadata receives a message part with the values of the
-// named metadata properties that the part carries. The map holds only
-// properties that exist on the message; message metadata is not available
-// from the core yet, so it is always empty.
+// named metadata properties that the part carries, as zmq_msg_gets reports
+// them: "Socket-Type", "Identity", "Peer-Address", "User-Id" (set by a ZAP
+// handler) and any property the peer or the ZAP handler declared. The map
+// holds only the properties the message has; messages from inproc peers
+// have none.
 func (soc *Socket) RecvBytesWithMetadata(flags Flag, properties ...string) (msg []byte, metadata map[string]string, err error) {
-	if _, err := soc.core(); err != nil {
+	s, err := soc.core()
+	if err != nil {
 		return []byte{}, map[string]string{}, err
 	}
 	metadata = make(map[string]string)
-	msg, err = soc.RecvBytes(flags)
-	return msg, metadata, err
+	msg, props, err := s.RecvFrameProps(core.Flag(flags))
+	if err != nil {
+		return []byte{}, metadata, toErr(err)
+	}
+	for _, name := range properties {
+		if v, ok := props.Get(name); ok {
+			metadata[name] = v
+		}
+	}
+	return msg, metadata, nil
 }
 
 // HasIpc reports whether the ipc:// transport is available: everywhere but
