@@ -112,14 +112,7 @@ func (q *queue) setHWM(hwm int) {
 // addInprocPipe makes s's end of l and offers it to the policy; nil means
 // refused (a PAIR that already has its peer). The caller holds s.mu.
 func (s *Socket) addInprocPipe(l *inprocLink, in, out *queue) *Pipe {
-	p := &Pipe{s: s, in: in, out: out, link: l}
-	if !s.pol.attach(p) {
-		return nil
-	}
-	p.attached = true
-	s.pipes[p] = struct{}{}
-	s.notifyOut()
-	return p
+	return s.attachPipe(&Pipe{s: s, in: in, out: out, link: l})
 }
 
 // connectInproc is Connect for "inproc://name". It is called with s.mu

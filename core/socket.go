@@ -420,7 +420,12 @@ func (s *Socket) Events() int {
 // addPipe makes a pipe with the current high-water marks and offers it to the
 // policy. The caller holds mu. It returns nil when the policy refuses.
 func (s *Socket) addPipe() *Pipe {
-	p := newPipe(s, s.opt.sndhwm, s.opt.rcvhwm)
+	return s.attachPipe(newPipe(s, s.opt.sndhwm, s.opt.rcvhwm))
+}
+
+// attachPipe offers p to the policy and, if taken, adds it to the socket.
+// The caller holds mu.
+func (s *Socket) attachPipe(p *Pipe) *Pipe {
 	if !s.pol.attach(p) {
 		return nil
 	}
