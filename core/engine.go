@@ -32,7 +32,7 @@ type engine struct {
 	minor    byte // ZMTP minor version spoken with this peer
 
 	cmdMu sync.Mutex
-	cmds  [][]byte // command frame bodies waiting for the writer (PONG)
+	cmds  [][]byte // command frame bodies waiting for the writer (at most one PONG)
 
 	// Heartbeats (ZMTP 3.1 PING/PONG), from HEARTBEAT_IVL/TTL/TIMEOUT.
 	hbIvl     time.Duration // send a PING this often; 0: never
@@ -50,9 +50,17 @@ type engine struct {
 	codec   wire.MessageCodec
 	sealBuf []byte
 
-	props    *Properties // metadata attached to every message received
-	endpoint string      // what monitor events name: the bound or connected endpoint
-	fd       int         // the connection's descriptor, for monitor events
+	props *Properties // metadata attached to every message received
+	// discarding is the reader's own flag: the socket was closed while
+	// the pipe was full, so input is dropped from now on.
+	discarding bool
+	endpoint   string // what monitor events name: the bound or connected endpoint
+	fd         int    // the connection's descriptor, for monitor events
+
+	// raw is set for a STREAM socket's connection: no ZMTP, the bytes are
+	// the messages (stream.go). hungUp is set when its user closed it.
+	raw    bool
+	hungUp atomic.Bool
 
 	done chan struct{} // closed when the reader stops
 }
@@ -180,12 +188,17 @@ ready:
 	if id, ok := e.peerMeta.Get("Identity"); ok {
 		e.peerID = id
 	}
+	e.props = connProperties(mech, peerHost(conn))
+	return e, nil
+}
+
+// peerHost is the Peer-Address property of a connection.
+func peerHost(conn net.Conn) string {
 	host, _, err := net.SplitHostPort(conn.RemoteAddr().String())
 	if err != nil {
 		host = conn.RemoteAddr().String() // ipc: the path, or empty
 	}
-	e.props = connProperties(mech, host)
-	return e, nil
+	return host
 }
 
 // run moves messages between the connection and p until the connection
@@ -194,11 +207,17 @@ ready:
 func (e *engine) run(p *Pipe, stop <-chan struct{}) {
 	writerDone := make(chan struct{})
 	go e.writeLoop(p, stop, writerDone)
-	e.readLoop(p)
+	if e.raw {
+		e.rawReadLoop(p, stop)
+	} else {
+		e.readLoop(p)
+	}
 	e.conn.Close()
 	close(e.done)
 	<-writerDone
-	e.s.event(EventDisconnected, e.fd, e.endpoint)
+	if !e.hungUp.Load() { // libzmq reports no STREAM connection its user closed
+		e.s.event(EventDisconnected, e.fd, e.endpoint)
+	}
 }
 
 // readLoop decodes frames into messages and hands them to the pipe in
@@ -243,24 +262,22 @@ func (e *engine) readLoop(p *Pipe) {
 			cur = pool.Msg{}
 		}
 		if len(batch) == maxBatch || !e.dec.Ready() {
-			if !e.flush(p, batch) {
-				return
-			}
+			e.flush(p, batch)
 			clear(batch)
 			batch = batch[:0]
 		}
 	}
 }
 
-// flush moves batch into the pipe, waiting for room. It returns false when
-// the socket went away meanwhile.
-func (e *engine) flush(p *Pipe, batch []pool.Msg) bool {
+// flush moves batch into the pipe, waiting for room; once the socket is
+// closed it drops input instead.
+func (e *engine) flush(p *Pipe, batch []pool.Msg) {
 	if e.s.inbound != nil {
 		// PUB and XPUB take their input at once.
 		e.s.consumeInbound(p, batch)
-		return true
+		return
 	}
-	for len(batch) > 0 {
+	for len(batch) > 0 && !e.discarding {
 		k := p.in.pushBatch(batch)
 		batch = batch[k:]
 		if len(batch) == 0 {
@@ -269,10 +286,17 @@ func (e *engine) flush(p *Pipe, batch []pool.Msg) bool {
 		select {
 		case <-p.inSpace:
 		case <-e.s.closing:
-			return false
+			// Nobody will read any more, but the writer may still be
+			// lingering: keep reading (so the peer can go on, and the
+			// writer can finish) and drop what arrives, as libzmq does.
+			e.discarding = true
 		}
 	}
-	return true
+	if e.discarding {
+		for i := range batch {
+			batch[i].Release()
+		}
+	}
 }
 
 // command handles a command frame after the handshake; false ends the
@@ -306,7 +330,9 @@ func (e *engine) control(p *Pipe, name string, data []byte) bool {
 		}
 		pong := wire.AppendCommandBody(nil, wire.CmdPong, ctx)
 		e.cmdMu.Lock()
-		e.cmds = append(e.cmds, pong)
+		// Only the latest PONG waits: a peer flooding PINGs without
+		// reading cannot grow this, as with libzmq.
+		e.cmds = append(e.cmds[:0], pong)
 		e.cmdMu.Unlock()
 		poke(p.wake)
 		return true
@@ -356,6 +382,12 @@ func (e *engine) writeLoop(p *Pipe, stop <-chan struct{}, done chan struct{}) {
 			}
 		}
 		if err != nil {
+			if err == errHangUp {
+				// A STREAM socket's user closed the connection: what it
+				// sent before goes out first.
+				e.hungUp.Store(true)
+				e.enc.WriteTo(e.conn)
+			}
 			for i := range batch {
 				batch[i].Release()
 			}

@@ -39,7 +39,7 @@ type inprocState struct {
 	connects []*inprocLink // links made by Connect, for Disconnect
 	// slab is the unused rest of the chunk small frames are copied into
 	// when they can only go to inproc peers (see appendCopy).
-	slab []byte
+	slab slab
 
 	// Pipes whose peer ended the link, to be removed under mu.
 	reapMu sync.Mutex
@@ -96,10 +96,21 @@ func inprocHWM(sndhwm, rcvhwm int) int {
 	return sndhwm + rcvhwm
 }
 
+// setConflate makes q conflating when on is set.
+func setConflate(q *queue, on bool) {
+	if on {
+		q.setConflate()
+	}
+}
+
 // setHWM changes the queue's high-water mark, waking the producer if that
 // made room.
 func (q *queue) setHWM(hwm int) {
 	q.mu.Lock()
+	if q.conflate {
+		q.mu.Unlock()
+		return // a conflating queue has no limit
+	}
 	wasFull := q.fullLocked()
 	q.hwm = hwm
 	room := wasFull && !q.fullLocked()
@@ -134,6 +145,10 @@ func (s *Socket) connectInproc(ep endpoint, endpoint string) error {
 	// Until the name is bound the limits are this side's alone.
 	l.toBind = newQueue(s.opt.sndhwm, l.bindNotifyIn, s.notifyOut)
 	l.toConn = newQueue(s.opt.rcvhwm, s.notifyIn, l.bindNotifyOut)
+	if in, out := s.opt.conflateQueues(s.typ); in || out {
+		setConflate(l.toConn, in)
+		setConflate(l.toBind, out)
+	}
 	p := s.addInprocPipe(l, l.toConn, l.toBind)
 	if p == nil {
 		s.mu.Unlock()
@@ -230,6 +245,12 @@ func (s *Socket) attachInproc(l *inprocLink) bool {
 	l.bindID = append([]byte(nil), s.opt.routingID...)
 	l.toBind.setHWM(inprocHWM(l.connSndhwm, s.opt.rcvhwm))
 	l.toConn.setHWM(inprocHWM(s.opt.sndhwm, l.connRcvhwm))
+	// Each side's CONFLATE applies to the queues it reads or writes
+	// (libzmq heeds only the connecting side's on inproc).
+	if in, out := s.opt.conflateQueues(s.typ); in || out {
+		setConflate(l.toBind, in)
+		setConflate(l.toConn, out)
+	}
 	l.bind.Store(s)
 	if !s.pol.attach(p) {
 		// PAIR already has its peer: the connection is refused.
@@ -448,15 +469,8 @@ func (s *Socket) closeInproc() {
 	s.inproc.reap = nil
 	s.inproc.nReap.Store(0)
 	s.inproc.reapMu.Unlock()
-	s.inproc.slab = nil
+	s.inproc.slab = slab{}
 }
-
-// Small frames sent by a socket whose peers are all inproc are copied into
-// slabs of this size; frames above slabMax always come from the pool.
-const (
-	slabSize = 64 << 10
-	slabMax  = 2 << 10
-)
 
 // appendCopy appends a copy of f to m: the one copy Send makes. Normally the
 // copy comes from the pool, and goes back to it once an engine has written
@@ -470,12 +484,5 @@ func (s *Socket) appendCopy(m *pool.Msg, f []byte) {
 		m.AppendPooled(pool.Clone(f))
 		return
 	}
-	n := len(f)
-	if len(s.inproc.slab) < n {
-		s.inproc.slab = make([]byte, slabSize)
-	}
-	b := s.inproc.slab[:n:n]
-	s.inproc.slab = s.inproc.slab[n:]
-	copy(b, f)
-	m.Append(b)
+	m.Append(s.inproc.slab.copy(f))
 }

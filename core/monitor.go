@@ -74,12 +74,19 @@ func (s *Socket) Monitor(addr string, mask int) error {
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		pair.Close()
 		return ENOTSOCK
 	}
+	// A concurrent Monitor call may have installed one meanwhile: the last
+	// call wins, and the one it displaces is stopped.
+	displaced := s.mon
 	s.mon = &monitor{pair: pair, events: mask}
+	s.mu.Unlock()
+	if displaced != nil {
+		displaced.stop()
+	}
 	return nil
 }
 

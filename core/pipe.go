@@ -44,7 +44,34 @@ func newPipe(s *Socket, sndhwm, rcvhwm int) *Pipe {
 	}
 	p.in = newQueue(rcvhwm, s.notifyIn, func() { poke(p.inSpace) })
 	p.out = newQueue(sndhwm, func() { poke(p.wake) }, s.notifyOut)
+	in, out := s.opt.conflateQueues(s.typ)
+	if in {
+		p.in.setConflate()
+	}
+	if out {
+		p.out.setConflate()
+	}
 	return p
+}
+
+// conflateQueues reports whether a new pipe's inbound and outbound queues
+// keep only the newest message (CONFLATE). libzmq conflates on DEALER,
+// PULL, PUSH, PUB and SUB only; we conflate the queues that carry user
+// messages, never the ones carrying subscriptions (PUB's input, SUB's
+// output), which libzmq would lose when several are queued at once.
+func (o *options) conflateQueues(t SocketType) (in, out bool) {
+	if o.ints[OptConflate] == 0 {
+		return false, false
+	}
+	switch t {
+	case PUSH, PUB:
+		return false, true
+	case PULL, SUB:
+		return true, false
+	case DEALER:
+		return true, true
+	}
+	return false, false
 }
 
 // canWrite reports whether the outbound queue takes another message.

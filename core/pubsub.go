@@ -300,7 +300,26 @@ func (x *xpubPolicy) wakeReceivers() {
 	}
 }
 
-func (x *xpubPolicy) checkFirst([]byte) error { return nil }
+// checkFirst admits a message on its first frame, as libzmq does: with
+// XPUB_NODROP, only when every subscriber it goes to has room.
+func (x *xpubPolicy) checkFirst(first []byte) error {
+	if !x.nodrop {
+		return nil
+	}
+	x.takeInput()
+	d := &x.dist
+	d.unmatch()
+	x.subs.match(first, d.match)
+	if x.invert {
+		d.reverse()
+	}
+	room := d.roomForAll()
+	d.unmatch()
+	if !room {
+		return EAGAIN
+	}
+	return nil
+}
 
 func (x *xpubPolicy) send(m *pool.Msg) error {
 	x.takeInput()

@@ -16,6 +16,9 @@ type queue struct {
 	head int
 	n    int
 	hwm  int // 0 means no limit
+	// conflate (CONFLATE) keeps only the newest message, cut down to its
+	// last frame as libzmq does; such a queue is never full.
+	conflate bool
 
 	// notEmpty is called when the queue goes from empty to non-empty.
 	notEmpty func()
@@ -46,7 +49,12 @@ func (q *queue) grow() {
 		size = q.hwm
 	}
 	if size <= len(q.ring) {
-		size = len(q.ring) + 1
+		// Past the high-water mark (forced pushes): keep doubling, so a
+		// burst of forced pushes costs amortised O(1) each.
+		size = 2 * len(q.ring)
+	}
+	if size == 0 {
+		size = 1
 	}
 	ring := make([]pool.Msg, size)
 	for i := 0; i < q.n; i++ {
@@ -73,6 +81,10 @@ func (q *queue) pushLocked(m *pool.Msg) {
 // success m is moved into the queue and reset.
 func (q *queue) push(m *pool.Msg, force bool) bool {
 	q.mu.Lock()
+	if q.conflate {
+		q.replaceLocked(m) // unlocks
+		return true
+	}
 	if !force && q.fullLocked() {
 		q.mu.Unlock()
 		return false
@@ -91,6 +103,18 @@ func (q *queue) push(m *pool.Msg, force bool) bool {
 // mark allows and returns how many it took.
 func (q *queue) pushBatch(batch []pool.Msg) int {
 	q.mu.Lock()
+	if q.conflate {
+		n := len(batch)
+		if n == 0 {
+			q.mu.Unlock()
+			return 0
+		}
+		q.replaceLocked(&batch[n-1]) // unlocks
+		for i := range batch[:n-1] {
+			batch[i].Release()
+		}
+		return n
+	}
 	wasEmpty := q.n == 0
 	k := 0
 	for k < len(batch) && !q.fullLocked() {
@@ -102,6 +126,52 @@ func (q *queue) pushBatch(batch []pool.Msg) int {
 		q.notEmpty()
 	}
 	return k
+}
+
+// replaceLocked makes m, cut down to its last frame, the only queued
+// message; the one it replaces goes back to the pool. m is reset. It is
+// called with mu held and releases it.
+func (q *queue) replaceLocked(m *pool.Msg) {
+	m.KeepLast()
+	old := q.ring[q.head]
+	wasEmpty := q.n == 0
+	q.ring[q.head] = *m
+	q.n = 1
+	q.mu.Unlock()
+	*m = pool.Msg{}
+	old.Release()
+	if wasEmpty {
+		q.notEmpty()
+	}
+}
+
+// setConflate turns the queue into a conflating one: of what is queued,
+// only the newest message stays, and the high-water mark no longer applies.
+func (q *queue) setConflate() {
+	q.mu.Lock()
+	if q.conflate {
+		q.mu.Unlock()
+		return
+	}
+	wasFull := q.fullLocked()
+	q.conflate = true
+	q.hwm = 0
+	if q.n > 0 {
+		last := (q.head + q.n - 1) % len(q.ring)
+		for i := 0; i < q.n-1; i++ {
+			j := (q.head + i) % len(q.ring)
+			q.ring[j].Release()
+		}
+		m := q.ring[last]
+		q.ring[last] = pool.Msg{}
+		m.KeepLast()
+		q.ring[q.head] = m
+		q.n = 1
+	}
+	q.mu.Unlock()
+	if wasFull {
+		q.notFull()
+	}
 }
 
 // pop moves the oldest message into m.

@@ -348,17 +348,76 @@ func (r *repPolicy) send(m *pool.Msg) error {
 func (r *repPolicy) canSend() bool { return r.replying }
 func (r *repPolicy) canRecv() bool { return !r.replying && r.fq.canRecv() }
 
-// routerPolicy: ROUTER prefixes every incoming message with its peer's
-// routing id and routes outgoing messages by their first frame.
-type routerPolicy struct {
-	s      *Socket
+// peerTable is the routing shared by ROUTER and STREAM: a map from routing
+// id to pipe, ids generated for peers that bring none (5 bytes: a zero,
+// then a counter that starts at a random value, as libzmq makes them), and
+// fair-queued input from the pipes that have an id.
+type peerTable struct {
 	fq     fairQueue
 	byID   map[string]*Pipe
 	nextID uint32
+	ids    slab // copies of ids handed out with received messages
+}
+
+func newPeerTable() peerTable {
+	return peerTable{byID: make(map[string]*Pipe), nextID: rand.Uint32()}
+}
+
+// generateID returns a fresh id. It starts with a zero byte, which libzmq
+// reserves for ids it makes itself.
+func (t *peerTable) generateID() []byte {
+	id := make([]byte, 5)
+	t.nextID++
+	binary.BigEndian.PutUint32(id[1:], t.nextID)
+	return id
+}
+
+// name makes p routable as id and starts taking its input.
+func (t *peerTable) name(p *Pipe, id []byte) {
+	p.id = append([]byte(nil), id...)
+	p.id = p.id[:len(p.id):len(p.id)]
+	p.identified = true
+	t.byID[string(p.id)] = p
+	t.fq.attach(p)
+}
+
+// unroute makes p's id unknown for sending; its input stays readable.
+func (t *peerTable) unroute(p *Pipe) {
+	if p.identified && t.byID[string(p.id)] == p {
+		delete(t.byID, string(p.id))
+	}
+}
+
+func (t *peerTable) detach(p *Pipe) {
+	if p.identified {
+		t.unroute(p)
+		t.fq.detach(p)
+	}
+}
+
+// recv takes the next message and puts its peer's id in front.
+func (t *peerTable) recv(m *pool.Msg) error {
+	p, err := t.fq.recv(m)
+	if err != nil {
+		return err
+	}
+	// The id frame is the user's to keep (and to scribble on): hand out a
+	// copy, never the map's key.
+	m.Prepend(t.ids.copy(p.id))
+	return nil
+}
+
+func (t *peerTable) canRecv() bool { return t.fq.canRecv() }
+
+// routerPolicy: ROUTER prefixes every incoming message with its peer's
+// routing id and routes outgoing messages by their first frame.
+type routerPolicy struct {
+	peerTable
+	s *Socket
 }
 
 func newRouterPolicy(s *Socket) *routerPolicy {
-	return &routerPolicy{s: s, byID: make(map[string]*Pipe), nextID: rand.Uint32()}
+	return &routerPolicy{s: s, peerTable: newPeerTable()}
 }
 
 // attach waits for the handshake: a ROUTER pipe is routable only once its
@@ -375,9 +434,7 @@ func (r *routerPolicy) handshaken(p *Pipe, peerID []byte) bool {
 	}
 	id := peerID
 	if len(id) == 0 {
-		id = make([]byte, 5)
-		r.nextID++
-		binary.BigEndian.PutUint32(id[1:], r.nextID)
+		id = r.generateID()
 	} else if old, ok := r.byID[string(id)]; ok {
 		if !r.s.opt.routerHandover {
 			return false
@@ -386,28 +443,22 @@ func (r *routerPolicy) handshaken(p *Pipe, peerID []byte) bool {
 		old.identified = false
 		r.s.removePipe(old)
 	}
-	p.id = append([]byte(nil), id...)
-	p.id = p.id[:len(p.id):len(p.id)]
-	p.identified = true
-	r.byID[string(p.id)] = p
-	r.fq.attach(p)
+	r.name(p, id)
 	r.s.notifyOut()
 	return true
 }
 
-func (r *routerPolicy) detach(p *Pipe) {
-	if p.identified {
-		if r.byID[string(p.id)] == p {
-			delete(r.byID, string(p.id))
-		}
-		r.fq.detach(p)
-	}
-}
-
+// checkFirst settles, on the id frame, what libzmq settles there with
+// ROUTER_MANDATORY: an unknown peer is EHOSTUNREACH, a peer at its
+// high-water mark EAGAIN (Send waits for it as SNDTIMEO allows).
 func (r *routerPolicy) checkFirst(id []byte) error {
 	if r.s.opt.routerMandatory {
-		if _, ok := r.byID[string(id)]; !ok {
+		p, ok := r.byID[string(id)]
+		if !ok || p.dead.Load() {
 			return EHOSTUNREACH
+		}
+		if !p.canWrite() {
+			return EAGAIN
 		}
 	}
 	return nil
@@ -441,14 +492,4 @@ func (r *routerPolicy) send(m *pool.Msg) error {
 	return nil
 }
 
-func (r *routerPolicy) recv(m *pool.Msg) error {
-	p, err := r.fq.recv(m)
-	if err != nil {
-		return err
-	}
-	m.Prepend(p.id)
-	return nil
-}
-
 func (r *routerPolicy) canSend() bool { return true }
-func (r *routerPolicy) canRecv() bool { return r.fq.canRecv() }

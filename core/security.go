@@ -138,6 +138,9 @@ func (e *engine) appendFrame(flags byte, body []byte) error {
 
 // appendMsg queues a whole message.
 func (e *engine) appendMsg(m *pool.Msg) error {
+	if e.raw {
+		return e.appendRaw(m)
+	}
 	if e.codec == nil {
 		e.enc.AppendMsg(m)
 		return nil

@@ -19,6 +19,10 @@ type listener struct {
 	asGiven  string
 	stopCh   chan struct{}
 	once     sync.Once
+	// closed ends handshakes still under way when the listener closes:
+	// such connections have nothing queued to linger for.
+	closed chan struct{}
+	tcp    tcpTuning // the socket's TCP options when it was bound
 	// cleanup, when set, runs once after the listening socket is closed
 	// (it removes the directory made for an ipc://* endpoint).
 	cleanup   func()
@@ -27,7 +31,7 @@ type listener struct {
 
 // listen binds ep for s. The caller holds s.mu.
 func listen(s *Socket, ep endpoint, asGiven string) (*listener, error) {
-	l := &listener{s: s, asGiven: asGiven, stopCh: make(chan struct{})}
+	l := &listener{s: s, asGiven: asGiven, stopCh: make(chan struct{}), closed: make(chan struct{}), tcp: s.opt.tcpTuning()}
 	switch ep.transport {
 	case "ipc":
 		ln, resolved, cleanup, err := listenIPC(ep.path)
@@ -40,7 +44,7 @@ func listen(s *Socket, ep endpoint, asGiven string) (*listener, error) {
 		if err != nil {
 			return nil, err
 		}
-		ln, err := net.Listen(network, addr)
+		ln, err := l.tcp.listen(network, addr)
 		if err != nil {
 			return nil, mapNetError(err)
 		}
@@ -54,6 +58,7 @@ func listen(s *Socket, ep endpoint, asGiven string) (*listener, error) {
 // closeListener stops accepting; connections already accepted go on.
 func (l *listener) closeListener() {
 	l.closeOnce.Do(func() {
+		close(l.closed)
 		l.ln.Close()
 		if l.cleanup != nil {
 			l.cleanup()
@@ -88,7 +93,12 @@ func (l *listener) acceptLoop() {
 			}
 			continue
 		}
-		tuneConn(conn)
+		if err := l.tcp.tune(conn); err != nil {
+			// As libzmq: a connection that cannot be tuned is dropped.
+			conn.Close()
+			l.s.event(EventAcceptFailed, errnoValue(err), l.endpoint)
+			continue
+		}
 		l.s.event(EventAccepted, connFD(conn), l.endpoint)
 		l.s.wg.Add(1)
 		go l.serve(conn)
@@ -99,7 +109,7 @@ func (l *listener) acceptLoop() {
 func (l *listener) serve(conn net.Conn) {
 	s := l.s
 	defer s.wg.Done()
-	e, err := handshake(s, conn, l.endpoint, l.stopCh)
+	e, err := startEngine(s, conn, l.endpoint, l.closed)
 	if err != nil {
 		conn.Close()
 		return
@@ -138,8 +148,9 @@ type connecter struct {
 	s       *Socket
 	ep      endpoint
 	asGiven string
-	rid     []byte // CONNECT_ROUTING_ID for this peer
-	pipe    *Pipe  // nil while IMMEDIATE and not connected
+	rid     []byte    // CONNECT_ROUTING_ID for this peer
+	pipe    *Pipe     // nil while IMMEDIATE and not connected
+	tcp     tcpTuning // the socket's TCP options at Connect
 	stop    chan struct{}
 	once    sync.Once
 }
@@ -233,9 +244,18 @@ func (c *connecter) run() {
 			}
 			continue
 		}
-		tuneConn(conn)
+		if err := c.tcp.tune(conn); err != nil {
+			// As libzmq: a connection that cannot be tuned is dropped
+			// and tried again later.
+			conn.Close()
+			s.event(EventClosed, -1, c.asGiven)
+			if !next() {
+				return
+			}
+			continue
+		}
 		s.event(EventConnected, connFD(conn), c.asGiven)
-		e, err := handshake(s, conn, c.asGiven, c.stop)
+		e, err := startEngine(s, conn, c.asGiven, c.stop)
 		if err != nil {
 			conn.Close()
 			if !next() {
@@ -277,6 +297,15 @@ func (c *connecter) run() {
 		}
 		backoff = ivl
 		e.run(p, c.stop)
+		if e.hungUp.Load() {
+			// A STREAM socket's user closed this connection: as in
+			// libzmq, that ends the connecting too.
+			s.mu.Lock()
+			s.removePipe(p)
+			c.pipe = nil
+			s.mu.Unlock()
+			return
+		}
 		if immediate {
 			s.mu.Lock()
 			s.removePipe(p)
@@ -304,16 +333,11 @@ func (c *connecter) dial(network, addr string) (net.Conn, error) {
 			cancel()
 		}
 	}()
+	if isTCP(network) {
+		return c.tcp.dial(ctx, network, addr)
+	}
 	var d net.Dialer
 	return d.DialContext(ctx, network, addr)
-}
-
-// tuneConn sets TCP options the way libzmq does; other connections (ipc)
-// are left alone.
-func tuneConn(conn net.Conn) {
-	if tc, ok := conn.(*net.TCPConn); ok {
-		tc.SetNoDelay(true)
-	}
 }
 
 // mapNetError turns a listen or dial error into libzmq's errno.

@@ -166,6 +166,8 @@ func newSocket(ctx *Context, t SocketType) (*Socket, error) {
 		s.pol, s.inbound = x, x
 	case SUB, XSUB:
 		s.pol = newXsubPolicy(s, t == SUB)
+	case STREAM:
+		s.pol = newStreamPolicy(s)
 	default:
 		return nil, EINVAL
 	}
@@ -262,16 +264,29 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	if err := s.errIfDead(); err != nil {
 		return err
 	}
+	if s.typ == STREAM {
+		return s.sendStream(head, last, flags)
+	}
 	if s.pending.Len() == 0 {
+		// As libzmq, a message is admitted (or refused: EFSM, EHOSTUNREACH,
+		// EAGAIN after DONTWAIT or SNDTIMEO) on its first frame; once
+		// admitted, its later frames never fail, so that a retry never
+		// duplicates or misroutes frames.
 		first := last
 		if len(head) > 0 {
 			first = head[0]
 		}
-		if err := s.pol.checkFirst(first); err != nil {
+		err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error {
+			if err := s.pol.checkFirst(first); err != nil {
+				return err
+			}
+			if !s.pol.canSend() {
+				return EAGAIN
+			}
+			return nil
+		})
+		if err != nil {
 			return err
-		}
-		if flags&DontWait != 0 && !s.pol.canSend() {
-			return EAGAIN
 		}
 	}
 	// Take the message out of s.pending so that another goroutine's frames
@@ -289,18 +304,16 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 		*m = pool.Msg{}
 		return nil
 	}
+	// Room was there when the first frame came; another sender may have
+	// taken it since, so wait again if need be.
 	err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error { return s.pol.send(m) })
 	if err != nil {
-		// Keep the frames before the last one so that a retry of the last
-		// frame completes the message, as with libzmq.
-		m.DropLast()
-		if s.pending.Len() == 0 && !s.closed {
-			s.pending = *m
-			*m = pool.Msg{}
-		} else {
-			m.Release()
+		m.Release()
+		if err == ETERM || err == ENOTSOCK {
+			return err
 		}
-		return err
+		// The peer went away (or stayed full) after the message was
+		// admitted: libzmq drops such a message silently.
 	}
 	return nil
 }
@@ -486,6 +499,14 @@ func (s *Socket) Close() error {
 	for p := range s.pipes {
 		poke(p.wake)
 	}
+	// Connecters with nothing to deliver stop now (even mid-dial or
+	// mid-handshake); the others go on until their queue is flushed or
+	// LINGER runs out.
+	for _, c := range s.connects {
+		if c.pipe == nil || c.pipe.out.len() == 0 {
+			c.halt()
+		}
+	}
 	s.pending.Release()
 	mon := s.stopMonitorLocked()
 	s.mu.Unlock()
@@ -605,11 +626,18 @@ func (s *Socket) Connect(endpoint string) error {
 	}
 	c := &connecter{s: s, ep: ep, asGiven: endpoint, stop: make(chan struct{})}
 	c.rid = s.opt.connectRid
+	c.tcp = s.opt.tcpTuning()
 	s.opt.connectRid = nil
 	if !s.opt.immediate {
 		c.pipe = s.addPipe()
 		if c.pipe == nil {
 			return nil // PAIR already has its peer; libzmq accepts and ignores
+		}
+		if s.typ == STREAM && !s.pol.handshaken(c.pipe, c.rid) {
+			// A raw peer is routable from Connect on, as in libzmq; its
+			// CONNECT_ROUTING_ID must not be taken.
+			s.removePipe(c.pipe)
+			return EINVAL
 		}
 	}
 	s.connects = append(s.connects, c)

@@ -29,8 +29,9 @@ type options struct {
 	bytes            map[Option][]byte
 }
 
-// storedInts are options kept and reported but not acted on yet, with
-// libzmq's defaults.
+// storedInts are options kept in options.ints and reported, with
+// libzmq's defaults. Those read only when a pipe or a connection is made
+// (CONFLATE, the TCP ones) live here too; the rest are not acted on.
 var storedInts = map[Option]int{
 	OptAffinity: 0, OptRate: 100, OptRecoveryIvl: 10000, OptSndbuf: -1, OptRcvbuf: -1,
 	OptMulticastHops: 1, OptTCPKeepalive: -1, OptTCPKeepaliveCnt: -1, OptTCPKeepaliveIdle: -1,
@@ -61,6 +62,22 @@ func defaultOptions() options {
 		o.ints[k] = v
 	}
 	return o
+}
+
+// validInt checks a value for an option kept in ints as libzmq 4.3 does;
+// options it does not list take any value.
+func validInt(opt Option, v int) bool {
+	switch opt {
+	case OptConflate:
+		return v == 0 || v == 1
+	case OptTCPKeepalive:
+		return v >= -1 && v <= 1
+	case OptSndbuf, OptRcvbuf, OptTCPKeepaliveCnt, OptTCPKeepaliveIdle, OptTCPKeepaliveIntvl:
+		return v >= -1
+	case OptTos, OptConnectTimeout, OptTCPMaxrt:
+		return v >= 0
+	}
+	return true
 }
 
 func boolInt(b bool) int {
@@ -137,8 +154,16 @@ func (s *Socket) SetInt(opt Option, v int) error {
 		o.heartbeatTTL = v
 	case OptHeartbeatTimeout:
 		return atLeast(&o.heartbeatTimeout, -1)
+	case OptStreamNotify:
+		if s.typ != STREAM || v != 0 && v != 1 {
+			return EINVAL // as libzmq 4.3: a STREAM option, 0 or 1
+		}
+		o.ints[opt] = v
 	default:
 		if _, ok := storedInts[opt]; ok {
+			if !validInt(opt, v) {
+				return EINVAL
+			}
 			o.ints[opt] = v
 			o.noteSecurityInt(opt, v)
 			if w, ok := s.pol.(optionWatcher); ok {
@@ -230,7 +255,7 @@ func (s *Socket) SetBytes(opt Option, v []byte) error {
 		}
 		s.opt.routingID = append([]byte(nil), v...)
 	case OptConnectRoutingID:
-		if len(v) < 1 || len(v) > 255 || s.typ != ROUTER {
+		if len(v) < 1 || len(v) > 255 || s.typ != ROUTER && s.typ != STREAM {
 			return EINVAL
 		}
 		s.opt.connectRid = append([]byte(nil), v...)
@@ -246,6 +271,9 @@ func (s *Socket) SetBytes(opt Option, v []byte) error {
 		}
 		if err := checkSecurityBytes(opt, v); err != nil {
 			return err
+		}
+		if opt == OptBindToDevice && (len(v) == 0 || len(v) > maxDeviceName) {
+			return EINVAL // as libzmq: a name of 1 to 16 bytes
 		}
 		s.opt.bytes[opt] = append([]byte(nil), v...)
 		s.opt.noteSecurityBytes(opt, v)

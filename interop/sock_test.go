@@ -45,6 +45,7 @@ const (
 	SUB
 	XPUB
 	XSUB
+	STREAM
 )
 
 var kinds = [...]struct {
@@ -63,6 +64,7 @@ var kinds = [...]struct {
 	SUB:    {"SUB", mq.SUB, lz.SUB},
 	XPUB:   {"XPUB", mq.XPUB, lz.XPUB},
 	XSUB:   {"XSUB", mq.XSUB, lz.XSUB},
+	STREAM: {"STREAM", mq.STREAM, lz.STREAM},
 }
 
 func (k kind) String() string { return kinds[k].name }

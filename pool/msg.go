@@ -122,6 +122,27 @@ func (m *Msg) DropLast() {
 	m.n--
 }
 
+// KeepLast cuts m down to its last frame, giving the others back to the
+// pool if they came from there. Meta is kept.
+func (m *Msg) KeepLast() {
+	n := m.n
+	if n <= 1 {
+		return
+	}
+	last, pooled := m.Frame(n-1), m.FramePooled(n-1)
+	for mask := m.pooled &^ (1 << (n - 1)); mask != 0; mask &= mask - 1 {
+		Put(m.Frame(bits.TrailingZeros64(mask)))
+	}
+	meta := m.Meta
+	m.Reset()
+	m.Meta = meta
+	if pooled {
+		m.AppendPooled(last)
+	} else {
+		m.Append(last)
+	}
+}
+
 // Frames returns the frames as a new slice.
 func (m *Msg) Frames() [][]byte {
 	out := make([][]byte, m.n)

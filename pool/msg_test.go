@@ -108,3 +108,48 @@ func TestPooledBitsFollowFrames(t *testing.T) {
 		t.Fatal("Release did not reset")
 	}
 }
+
+func TestMsgKeepLast(t *testing.T) {
+	cases := []struct {
+		name   string
+		frames []string
+		pooled []bool
+	}{
+		{"empty", nil, nil},
+		{"one", []string{"a"}, []bool{true}},
+		{"last pooled", []string{"a", "b", "c"}, []bool{true, false, true}},
+		{"last not pooled", []string{"a", "b"}, []bool{true, false}},
+		{"many", []string{"0", "1", "2", "3", "4", "5", "6"}, []bool{true, true, false, true, false, true, true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var m Msg
+			for i, f := range tc.frames {
+				if tc.pooled[i] {
+					m.AppendPooled(Clone([]byte(f)))
+				} else {
+					m.Append([]byte(f))
+				}
+			}
+			m.Meta = "meta"
+			m.KeepLast()
+			n := len(tc.frames)
+			if n == 0 {
+				if m.Len() != 0 {
+					t.Fatalf("len %d, want 0", m.Len())
+				}
+				return
+			}
+			if m.Len() != 1 || string(m.Frame(0)) != tc.frames[n-1] {
+				t.Fatalf("got %q, want [%q]", m.Frames(), tc.frames[n-1])
+			}
+			if m.FramePooled(0) != tc.pooled[n-1] {
+				t.Fatalf("pooled = %v, want %v", m.FramePooled(0), tc.pooled[n-1])
+			}
+			if m.Meta != "meta" {
+				t.Fatalf("Meta lost: %v", m.Meta)
+			}
+			m.Release()
+		})
+	}
+}

@@ -89,6 +89,17 @@ func (e *Encoder) AppendCommand(name string, data []byte) {
 	e.reference(data)
 }
 
+// AppendRaw appends bytes with no framing at all, for connections that
+// carry a raw byte stream (STREAM sockets): copied when small, referenced
+// from CopyThreshold bytes on, like frame bodies.
+func (e *Encoder) AppendRaw(b []byte) {
+	if len(b) >= CopyThreshold {
+		e.reference(b)
+		return
+	}
+	e.buf = append(e.buf, b...)
+}
+
 func (e *Encoder) appendFrame(flags byte, body []byte) {
 	n := len(body)
 	l := len(e.buf)

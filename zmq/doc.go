@@ -34,8 +34,8 @@
 // package follows. Interrupted system calls do not occur in pure Go, so the
 // RetryAfterEINTR settings are kept and reported but change nothing.
 // The Has* functions report what the core supports. What the core does not
-// provide yet fails with an Errno (EINVAL for an unknown socket type such
-// as STREAM, EPROTONOSUPPORT for a transport such as pgm, ENOTSUP for
-// monitoring and GSSAPI), never silently: a socket configured for GSSAPI
+// provide yet fails with an Errno (EINVAL for an unknown socket type, such
+// as libzmq's draft types, EPROTONOSUPPORT for a transport such as pgm,
+// ENOTSUP for GSSAPI), never silently: a socket configured for GSSAPI
 // refuses to Bind or Connect rather than talk in the clear.
 package zmq4

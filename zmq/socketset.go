@@ -279,7 +279,10 @@ func (soc *Socket) SetZapDomain(domain string) error {
 	return soc.setString(core.OptZapDomain, domain)
 }
 
-// SetConflate makes the socket keep only the last message.
+// SetConflate makes the socket keep only the newest message in each of its
+// queues (on PUSH, PULL, PUB, SUB and DEALER; other types ignore it). Set
+// it before Bind or Connect. As with libzmq, a multipart message is cut
+// down to its last frame.
 func (soc *Socket) SetConflate(value bool) error { return soc.setBool(core.OptConflate, value) }
 
 // SetRouterHandover makes a ROUTER socket hand an identity over to a new
@@ -288,7 +291,8 @@ func (soc *Socket) SetRouterHandover(value bool) error {
 	return soc.setBool(core.OptRouterHandover, value)
 }
 
-// SetTos sets the Type-of-Service of the socket's connections.
+// SetTos sets the Type-of-Service (IP_TOS, or IPV6_TCLASS) of the socket's
+// later tcp connections; it has no effect on Windows.
 func (soc *Socket) SetTos(value int) error { return soc.setInt(core.OptTos, value) }
 
 // SetConnectRid sets the identity that a ROUTER socket gives the peer of
@@ -389,7 +393,8 @@ func (soc *Socket) SetConnectTimeout(value time.Duration) error {
 	return soc.setInt(core.OptConnectTimeout, ms(value))
 }
 
-// SetTcpMaxrt sets the TCP maximum retransmit timeout (0: the system's).
+// SetTcpMaxrt sets the TCP maximum retransmit timeout (0: the system's):
+// Linux's TCP_USER_TIMEOUT; it has no effect on other systems.
 func (soc *Socket) SetTcpMaxrt(value time.Duration) error {
 	return soc.setInt(core.OptTCPMaxrt, ms(value))
 }
