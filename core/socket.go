@@ -267,15 +267,18 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	if s.typ == STREAM {
 		return s.sendStream(head, last, flags)
 	}
-	if s.pending.Len() == 0 {
-		// As libzmq, a message is admitted (or refused: EFSM, EHOSTUNREACH,
-		// EAGAIN after DONTWAIT or SNDTIMEO) on its first frame; once
-		// admitted, its later frames never fail, so that a retry never
-		// duplicates or misroutes frames.
-		first := last
-		if len(head) > 0 {
-			first = head[0]
-		}
+	// As libzmq, a message is admitted (or refused: EFSM, EHOSTUNREACH,
+	// EAGAIN after DONTWAIT or SNDTIMEO) on its first frame; once admitted,
+	// its later frames never fail, so that a retry never duplicates or
+	// misroutes frames. A message given whole in this call is simply
+	// checked and sent under the same wait.
+	first := last
+	if len(head) > 0 {
+		first = head[0]
+	}
+	starting := s.pending.Len() == 0
+	whole := starting && flags&SndMore == 0
+	if starting && !whole {
 		err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error {
 			if err := s.pol.checkFirst(first); err != nil {
 				return err
@@ -304,16 +307,21 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 		*m = pool.Msg{}
 		return nil
 	}
-	// Room was there when the first frame came; another sender may have
-	// taken it since, so wait again if need be.
-	err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error { return s.pol.send(m) })
+	err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error {
+		if whole {
+			if err := s.pol.checkFirst(first); err != nil {
+				return err
+			}
+		}
+		return s.pol.send(m)
+	})
 	if err != nil {
 		m.Release()
-		if err == ETERM || err == ENOTSOCK {
+		if whole || err == ETERM || err == ENOTSOCK {
 			return err
 		}
-		// The peer went away (or stayed full) after the message was
-		// admitted: libzmq drops such a message silently.
+		// The peer went away (or another sender took the room) after
+		// the message was admitted: libzmq drops such a message.
 	}
 	return nil
 }
