@@ -13,92 +13,9 @@ func inprocName(t *testing.T) string {
 	return "inproc://" + t.Name()
 }
 
-// TestInprocPairs runs every socket type pair over inproc, with either side
-// binding and with Connect before and after Bind.
+// TestInprocPairs runs every socket type pair over inproc.
 func TestInprocPairs(t *testing.T) {
-	cases := []struct {
-		name string
-		a, b SocketType
-		run  func(t *testing.T, a, b *Socket)
-	}{
-		{"PAIR-PAIR", PAIR, PAIR, func(t *testing.T, a, b *Socket) {
-			send(t, a, "ping", "", "x")
-			recv(t, b, "ping", "", "x")
-			send(t, b, "pong")
-			recv(t, a, "pong")
-		}},
-		{"PUSH-PULL", PUSH, PULL, func(t *testing.T, a, b *Socket) {
-			for i := 0; i < 100; i++ {
-				send(t, a, strconv.Itoa(i), "", "tail")
-			}
-			for i := 0; i < 100; i++ {
-				recv(t, b, strconv.Itoa(i), "", "tail")
-			}
-		}},
-		{"REQ-REP", REQ, REP, func(t *testing.T, a, b *Socket) {
-			for i := 0; i < 10; i++ {
-				n := strconv.Itoa(i)
-				send(t, a, "req", "", n)
-				recv(t, b, "req", "", n)
-				send(t, b, "rep", n)
-				recv(t, a, "rep", n)
-			}
-		}},
-		{"DEALER-ROUTER", DEALER, ROUTER, func(t *testing.T, a, b *Socket) {
-			send(t, a, "hello")
-			m := recv(t, b)
-			if len(m) != 2 || len(m[0]) == 0 || string(m[1]) != "hello" {
-				t.Fatalf("router got %q", m)
-			}
-			must(t, b.SendMsg([][]byte{m[0], []byte("back")}, 0))
-			recv(t, a, "back")
-		}},
-		{"REQ-ROUTER", REQ, ROUTER, func(t *testing.T, a, b *Socket) {
-			send(t, a, "hello")
-			m := recv(t, b)
-			if len(m) != 3 || len(m[1]) != 0 || string(m[2]) != "hello" {
-				t.Fatalf("router got %q", m)
-			}
-			must(t, b.SendMsg([][]byte{m[0], nil, []byte("world")}, 0))
-			recv(t, a, "world")
-		}},
-		{"DEALER-REP", DEALER, REP, func(t *testing.T, a, b *Socket) {
-			send(t, a, "", "req")
-			recv(t, b, "req")
-			send(t, b, "rep")
-			recv(t, a, "", "rep")
-		}},
-		{"DEALER-DEALER", DEALER, DEALER, func(t *testing.T, a, b *Socket) {
-			send(t, a, "a")
-			recv(t, b, "a")
-			send(t, b, "b")
-			recv(t, a, "b")
-		}},
-	}
-	for _, c := range cases {
-		for _, aBinds := range []bool{true, false} {
-			for _, connectFirst := range []bool{false, true} {
-				name := fmt.Sprintf("%s/aBinds=%v/connectFirst=%v", c.name, aBinds, connectFirst)
-				t.Run(name, func(t *testing.T) {
-					e := newEnv(t)
-					a, b := e.socket(c.a), e.socket(c.b)
-					binder, connector := a, b
-					if !aBinds {
-						binder, connector = b, a
-					}
-					ep := "inproc://pair"
-					if connectFirst {
-						must(t, connector.Connect(ep))
-						must(t, binder.Bind(ep))
-					} else {
-						must(t, binder.Bind(ep))
-						must(t, connector.Connect(ep))
-					}
-					c.run(t, a, b)
-				})
-			}
-		}
-	}
+	runSocketPairs(t, func(*testing.T) string { return "inproc://pair" }, nil)
 }
 
 func TestInprocRouterIdentities(t *testing.T) {

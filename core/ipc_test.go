@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -23,64 +22,12 @@ func ipcPath(t *testing.T) string {
 }
 
 func TestIPCPairs(t *testing.T) {
-	cases := []struct {
-		name string
-		a, b SocketType
-		run  func(t *testing.T, a, b *Socket)
-	}{
-		{"PUSH-PULL", PUSH, PULL, func(t *testing.T, a, b *Socket) {
-			for i := 0; i < 100; i++ {
-				send(t, a, strconv.Itoa(i), "", "tail")
+	runSocketPairs(t, func(t *testing.T) string { return "ipc://" + ipcPath(t) },
+		func(t *testing.T, binder *Socket, ep string) {
+			if got, _ := binder.GetBytes(OptLastEndpoint); string(got) != ep {
+				t.Fatalf("LAST_ENDPOINT = %q, want %q", got, ep)
 			}
-			for i := 0; i < 100; i++ {
-				recv(t, b, strconv.Itoa(i), "", "tail")
-			}
-		}},
-		{"REQ-REP", REQ, REP, func(t *testing.T, a, b *Socket) {
-			for i := 0; i < 10; i++ {
-				send(t, a, "req", strconv.Itoa(i))
-				recv(t, b, "req", strconv.Itoa(i))
-				send(t, b, "rep", strconv.Itoa(i))
-				recv(t, a, "rep", strconv.Itoa(i))
-			}
-		}},
-		{"DEALER-ROUTER", DEALER, ROUTER, func(t *testing.T, a, b *Socket) {
-			send(t, a, "hello")
-			m := recv(t, b)
-			must(t, b.SendMsg([][]byte{m[0], []byte("back")}, 0))
-			recv(t, a, "back")
-		}},
-	}
-	for _, c := range cases {
-		for _, aBinds := range []bool{true, false} {
-			for _, connectFirst := range []bool{false, true} {
-				t.Run(fmt.Sprintf("%s/aBinds=%v/connectFirst=%v", c.name, aBinds, connectFirst), func(t *testing.T) {
-					e := newEnv(t)
-					a, b := e.socket(c.a), e.socket(c.b)
-					binder, connector := a, b
-					if !aBinds {
-						binder, connector = b, a
-					}
-					for _, s := range []*Socket{a, b} {
-						must(t, s.SetInt(OptReconnectIvl, 10))
-					}
-					ep := "ipc://" + ipcPath(t)
-					if connectFirst {
-						must(t, connector.Connect(ep))
-						must(t, binder.Bind(ep))
-					} else {
-						must(t, binder.Bind(ep))
-						must(t, connector.Connect(ep))
-					}
-					got, _ := binder.GetBytes(OptLastEndpoint)
-					if string(got) != ep {
-						t.Fatalf("LAST_ENDPOINT = %q, want %q", got, ep)
-					}
-					c.run(t, a, b)
-				})
-			}
-		}
-	}
+		})
 }
 
 func isSocketFile(path string) bool {
