@@ -23,13 +23,11 @@ const maxBatch = 256
 // the security handshake, then a reader (the goroutine that called run) and
 // a writer goroutine moving messages between the wire and one pipe.
 type engine struct {
-	s        *Socket
-	conn     net.Conn
-	dec      *wire.Decoder
-	enc      *wire.Encoder
-	peerMeta wire.Metadata
-	peerID   []byte
-	minor    byte // ZMTP minor version spoken with this peer
+	s      *Socket
+	conn   net.Conn
+	dec    *wire.Decoder
+	enc    *wire.Encoder
+	peerID []byte
 
 	cmdMu sync.Mutex
 	cmds  [][]byte // command frame bodies waiting for the writer (at most one PONG)
@@ -130,16 +128,13 @@ func handshake(s *Socket, conn net.Conn, endpoint string, stop <-chan struct{}) 
 		return nil, fmt.Errorf("%w: security mechanism mismatch: we use %s, the peer %s", errProtocol, mech.Name(), peer.Mechanism)
 	}
 	e := &engine{
-		s:     s,
-		conn:  conn,
-		dec:   wire.NewDecoder(conn, maxSize),
-		enc:   wire.NewEncoder(),
-		minor: 1,
-		done:  make(chan struct{}),
+		s:    s,
+		conn: conn,
+		dec:  wire.NewDecoder(conn, maxSize),
+		enc:  wire.NewEncoder(),
+		done: make(chan struct{}),
 	}
-	if peer.Major == 3 && peer.Minor == 0 {
-		e.minor = 0 // ZMTP 3.0 has no PING: no heartbeats with this peer
-	} else {
+	if peer.Major != 3 || peer.Minor != 0 { // ZMTP 3.0 has no PING: no heartbeats
 		e.hbIvl, e.hbTTL, e.hbTimeout = hbIvl, hbTTL, hbTimeout
 	}
 	cmds, err := mech.Start()
@@ -184,8 +179,7 @@ ready:
 		e.codec = c
 	}
 	conn.SetDeadline(time.Time{})
-	e.peerMeta = mech.PeerMetadata()
-	if id, ok := e.peerMeta.Get("Identity"); ok {
+	if id, ok := mech.PeerMetadata().Get(wire.PropIdentity); ok {
 		e.peerID = id
 	}
 	e.props = connProperties(mech, peerHost(conn))

@@ -241,9 +241,7 @@ func TestInprocCloseWithQueued(t *testing.T) {
 			if _, err := pull.Recv(DontWait); err != EAGAIN {
 				t.Fatalf("after the queued messages: %v", err)
 			}
-			pull.mu.Lock()
-			n := len(pull.pipes)
-			pull.mu.Unlock()
+			n := pipeCount(pull)
 			if n != 0 {
 				t.Fatalf("pull still has %d pipes", n)
 			}
@@ -313,9 +311,7 @@ func TestInprocDisconnect(t *testing.T) {
 	must(t, push.Disconnect("inproc://later"))
 	c := e.socket(PULL)
 	must(t, c.Bind("inproc://later"))
-	c.mu.Lock()
-	n := len(c.pipes)
-	c.mu.Unlock()
+	n := pipeCount(c)
 	if n != 0 {
 		t.Fatalf("disconnected pending link attached: %d pipes", n)
 	}

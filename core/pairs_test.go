@@ -101,3 +101,10 @@ func runSocketPairs(t *testing.T, ep func(t *testing.T) string, check func(t *te
 		}
 	}
 }
+
+// pipeCount returns how many pipes s has.
+func pipeCount(s *Socket) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pipes)
+}
