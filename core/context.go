@@ -56,7 +56,7 @@ func (c *Context) NewSocket(t SocketType) (*Socket, error) {
 	if len(c.sockets) >= c.ints[CtxMaxSockets] {
 		return nil, EMFILE
 	}
-	s.opt.ipv6 = c.ints[CtxIPv6] != 0
+	s.opt.ints[OptIPv6] = boolInt(c.ints[CtxIPv6] != 0)
 	c.sockets[s] = struct{}{}
 	c.live.Add(1)
 	return s, nil

@@ -79,13 +79,13 @@ func handshake(s *Socket, conn net.Conn, endpoint string, stop <-chan struct{}) 
 		s.event(EventHandshakeSucceeded, 0, endpoint)
 	}()
 	s.mu.Lock()
-	mech := s.newMechanism(s.zapWanted())
+	mech := s.opt.newMechanism(s.typ, s.opt.zapWanted())
 	role := s.opt.sec.asServer // the greeting's as-server is the security role
-	maxSize := s.opt.maxmsgsize
-	ivl := s.opt.handshakeIvl
-	hbIvl := time.Duration(s.opt.heartbeatIvl) * time.Millisecond
-	hbTTL := time.Duration(s.opt.heartbeatTTL) * time.Millisecond
-	hbTimeout := time.Duration(s.opt.heartbeatTimeout) * time.Millisecond
+	maxSize := s.opt.int64Max()
+	ivl := s.opt.int(OptHandshakeIvl)
+	hbIvl := time.Duration(s.opt.int(OptHeartbeatIvl)) * time.Millisecond
+	hbTTL := time.Duration(s.opt.int(OptHeartbeatTTL)) * time.Millisecond
+	hbTimeout := time.Duration(s.opt.int(OptHeartbeatTimeout)) * time.Millisecond
 	s.mu.Unlock()
 	if hbTimeout < 0 {
 		hbTimeout = hbIvl

@@ -70,10 +70,14 @@ type inprocLink struct {
 	// pending.
 	bind atomic.Pointer[Socket]
 
-	mu        sync.Mutex // leaf lock
-	bindPipe  *Pipe      // nil while pending
-	connEnded bool
-	bindEnded bool
+	// mu guards the fields below and the high-water marks; the queues'
+	// own locks are taken under it (setHWMs).
+	mu         sync.Mutex
+	bindPipe   *Pipe // nil while pending
+	bindSndhwm int   // the binder's, from when it attached
+	bindRcvhwm int
+	connEnded  bool
+	bindEnded  bool
 }
 
 func (l *inprocLink) bindNotifyIn() {
@@ -96,27 +100,36 @@ func inprocHWM(sndhwm, rcvhwm int) int {
 	return sndhwm + rcvhwm
 }
 
+// setHWMs records new high-water marks of p's socket (SetInt) and applies
+// them to the link's queues. The caller holds p's socket's mu.
+func (l *inprocLink) setHWMs(p *Pipe, sndhwm, rcvhwm int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if p == l.connPipe {
+		l.connSndhwm, l.connRcvhwm = sndhwm, rcvhwm
+	} else {
+		l.bindSndhwm, l.bindRcvhwm = sndhwm, rcvhwm
+	}
+	l.applyHWMsLocked()
+}
+
+// applyHWMsLocked sets each direction's limit: the sender's SNDHWM plus
+// the receiver's RCVHWM, or the connecting side's own while pending. The
+// caller holds l.mu.
+func (l *inprocLink) applyHWMsLocked() {
+	if l.bindPipe == nil {
+		l.toBind.setHWM(l.connSndhwm)
+		l.toConn.setHWM(l.connRcvhwm)
+		return
+	}
+	l.toBind.setHWM(inprocHWM(l.connSndhwm, l.bindRcvhwm))
+	l.toConn.setHWM(inprocHWM(l.bindSndhwm, l.connRcvhwm))
+}
+
 // setConflate makes q conflating when on is set.
 func setConflate(q *queue, on bool) {
 	if on {
 		q.setConflate()
-	}
-}
-
-// setHWM changes the queue's high-water mark, waking the producer if that
-// made room.
-func (q *queue) setHWM(hwm int) {
-	q.mu.Lock()
-	if q.conflate {
-		q.mu.Unlock()
-		return // a conflating queue has no limit
-	}
-	wasFull := q.fullLocked()
-	q.hwm = hwm
-	room := wasFull && !q.fullLocked()
-	q.mu.Unlock()
-	if room {
-		q.notFull()
 	}
 }
 
@@ -135,16 +148,16 @@ func (s *Socket) connectInproc(ep endpoint, endpoint string) error {
 		name:       ep.path,
 		endpoint:   endpoint,
 		conn:       s,
-		connID:     append([]byte(nil), s.opt.routingID...),
-		connRid:    s.opt.connectRid,
-		connSndhwm: s.opt.sndhwm,
-		connRcvhwm: s.opt.rcvhwm,
+		connID:     append([]byte(nil), s.opt.bytes[OptRoutingID]...),
+		connRid:    s.opt.bytes[OptConnectRoutingID],
+		connSndhwm: s.opt.int(OptSndhwm),
+		connRcvhwm: s.opt.int(OptRcvhwm),
 	}
-	s.opt.connectRid = nil
-	s.opt.lastEndpoint = endpoint
+	s.opt.bytes[OptConnectRoutingID] = nil
+	s.lastEndpoint = endpoint
 	// Until the name is bound the limits are this side's alone.
-	l.toBind = newQueue(s.opt.sndhwm, l.bindNotifyIn, s.notifyOut)
-	l.toConn = newQueue(s.opt.rcvhwm, s.notifyIn, l.bindNotifyOut)
+	l.toBind = newQueue(s.opt.int(OptSndhwm), l.bindNotifyIn, s.notifyOut)
+	l.toConn = newQueue(s.opt.int(OptRcvhwm), s.notifyIn, l.bindNotifyOut)
 	if in, out := s.opt.conflateQueues(s.typ); in || out {
 		setConflate(l.toConn, in)
 		setConflate(l.toBind, out)
@@ -240,11 +253,11 @@ func (s *Socket) attachInproc(l *inprocLink) bool {
 	p := &Pipe{s: s, in: l.toBind, out: l.toConn, link: l}
 	l.bindPipe = p
 	connEnded := l.connEnded
+	l.bindSndhwm, l.bindRcvhwm = s.opt.int(OptSndhwm), s.opt.int(OptRcvhwm)
+	l.applyHWMsLocked()
 	l.mu.Unlock()
 
-	l.bindID = append([]byte(nil), s.opt.routingID...)
-	l.toBind.setHWM(inprocHWM(l.connSndhwm, s.opt.rcvhwm))
-	l.toConn.setHWM(inprocHWM(s.opt.sndhwm, l.connRcvhwm))
+	l.bindID = append([]byte(nil), s.opt.bytes[OptRoutingID]...)
 	// Each side's CONFLATE applies to the queues it reads or writes
 	// (libzmq heeds only the connecting side's on inproc).
 	if in, out := s.opt.conflateQueues(s.typ); in || out {
@@ -394,7 +407,7 @@ func (s *Socket) bindInproc(ep endpoint, endpoint string) error {
 	delete(c.inprocPending, b.name)
 	c.inprocMu.Unlock()
 	s.inproc.binds = append(s.inproc.binds, b)
-	s.opt.lastEndpoint = endpoint
+	s.lastEndpoint = endpoint
 	var finish []*inprocLink
 	for _, l := range pending {
 		if s.attachInproc(l) {

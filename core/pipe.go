@@ -54,26 +54,6 @@ func newPipe(s *Socket, sndhwm, rcvhwm int) *Pipe {
 	return p
 }
 
-// conflateQueues reports whether a new pipe's inbound and outbound queues
-// keep only the newest message (CONFLATE). libzmq conflates on DEALER,
-// PULL, PUSH, PUB and SUB only; we conflate the queues that carry user
-// messages, never the ones carrying subscriptions (PUB's input, SUB's
-// output), which libzmq would lose when several are queued at once.
-func (o *options) conflateQueues(t SocketType) (in, out bool) {
-	if o.ints[OptConflate] == 0 {
-		return false, false
-	}
-	switch t {
-	case PUSH, PUB:
-		return false, true
-	case PULL, SUB:
-		return true, false
-	case DEALER:
-		return true, true
-	}
-	return false, false
-}
-
 // canWrite reports whether the outbound queue takes another message.
 func (p *Pipe) canWrite() bool { return !p.dead.Load() && !p.out.full() }
 

@@ -81,8 +81,6 @@ func parseSubscription(frame []byte) (topic []byte, subscribe, ok bool) {
 	return frame[1:], frame[0] == 1, true
 }
 
-func optBool(s *Socket, opt Option) bool { return s.opt.ints[opt] != 0 }
-
 // xpubPolicy is PUB and XPUB: each message goes to the pipes whose peers
 // subscribed to a prefix of its first frame. Subscriptions arrive on the
 // pipes; XPUB passes them to the user through Recv.
@@ -115,11 +113,11 @@ func newXpubPolicy(s *Socket, plain bool) *xpubPolicy {
 }
 
 func (x *xpubPolicy) optionChanged(Option) {
-	x.verbose = optBool(x.s, OptXpubVerbose)
-	x.verboser = optBool(x.s, OptXpubVerboser)
-	x.nodrop = optBool(x.s, OptXpubNodrop)
-	x.manual = !x.plain && optBool(x.s, OptXpubManual)
-	x.invert = optBool(x.s, OptInvertMatching)
+	x.verbose = x.s.opt.flag(OptXpubVerbose)
+	x.verboser = x.s.opt.flag(OptXpubVerboser)
+	x.nodrop = x.s.opt.flag(OptXpubNodrop)
+	x.manual = !x.plain && x.s.opt.flag(OptXpubManual)
+	x.invert = x.s.opt.flag(OptInvertMatching)
 }
 
 func (x *xpubPolicy) attach(p *Pipe) bool {
@@ -384,7 +382,7 @@ func newXsubPolicy(s *Socket, plain bool) *xsubPolicy {
 	return &xsubPolicy{s: s, plain: plain, byP: make(map[*Pipe]*subscriber)}
 }
 
-func (x *xsubPolicy) optionChanged(Option) { x.invert = optBool(x.s, OptInvertMatching) }
+func (x *xsubPolicy) optionChanged(Option) { x.invert = x.s.opt.flag(OptInvertMatching) }
 
 func (x *xsubPolicy) attach(p *Pipe) bool {
 	sub := &subscriber{p: p}

@@ -174,6 +174,23 @@ func (q *queue) setConflate() {
 	}
 }
 
+// setHWM changes the queue's high-water mark, waking the producer if that
+// made room.
+func (q *queue) setHWM(hwm int) {
+	q.mu.Lock()
+	if q.conflate {
+		q.mu.Unlock()
+		return // a conflating queue has no limit
+	}
+	wasFull := q.fullLocked()
+	q.hwm = hwm
+	room := wasFull && !q.fullLocked()
+	q.mu.Unlock()
+	if room {
+		q.notFull()
+	}
+}
+
 // pop moves the oldest message into m.
 func (q *queue) pop(m *pool.Msg) bool {
 	q.mu.Lock()

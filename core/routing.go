@@ -218,18 +218,18 @@ func (r *reqPolicy) detach(p *Pipe) {
 }
 
 func (r *reqPolicy) checkFirst([]byte) error {
-	if r.waiting && !r.s.opt.reqRelaxed {
+	if r.waiting && !r.s.opt.flag(OptReqRelaxed) {
 		return EFSM
 	}
 	return nil
 }
 
 func (r *reqPolicy) send(m *pool.Msg) error {
-	if r.waiting && !r.s.opt.reqRelaxed {
+	if r.waiting && !r.s.opt.flag(OptReqRelaxed) {
 		return EFSM
 	}
 	m.Prepend([]byte{})
-	corr := r.s.opt.reqCorrelate
+	corr := r.s.opt.flag(OptReqCorrelate)
 	if corr {
 		id := pool.Get(4)
 		binary.BigEndian.PutUint32(id, r.reqID+1)
@@ -259,7 +259,7 @@ func (r *reqPolicy) recv(m *pool.Msg) error {
 			return err
 		}
 		ok := p == r.replyPipe
-		if ok && r.s.opt.reqCorrelate {
+		if ok && r.s.opt.flag(OptReqCorrelate) {
 			id := m.PopFront()
 			ok = len(id) == 4 && binary.BigEndian.Uint32(id) == r.reqID
 		}
@@ -273,7 +273,9 @@ func (r *reqPolicy) recv(m *pool.Msg) error {
 	}
 }
 
-func (r *reqPolicy) canSend() bool { return (!r.waiting || r.s.opt.reqRelaxed) && r.lb.canSend() }
+func (r *reqPolicy) canSend() bool {
+	return (!r.waiting || r.s.opt.flag(OptReqRelaxed)) && r.lb.canSend()
+}
 func (r *reqPolicy) canRecv() bool { return r.waiting && r.fq.canRecv() }
 
 // repPolicy: REP receives a request, remembers its envelope and sends the
@@ -436,7 +438,7 @@ func (r *routerPolicy) handshaken(p *Pipe, peerID []byte) bool {
 	if len(id) == 0 {
 		id = r.generateID()
 	} else if old, ok := r.byID[string(id)]; ok {
-		if !r.s.opt.routerHandover {
+		if !r.s.opt.flag(OptRouterHandover) {
 			return false
 		}
 		delete(r.byID, string(id))
@@ -452,7 +454,7 @@ func (r *routerPolicy) handshaken(p *Pipe, peerID []byte) bool {
 // ROUTER_MANDATORY: an unknown peer is EHOSTUNREACH, a peer at its
 // high-water mark EAGAIN (Send waits for it as SNDTIMEO allows).
 func (r *routerPolicy) checkFirst(id []byte) error {
-	if r.s.opt.routerMandatory {
+	if r.s.opt.flag(OptRouterMandatory) {
 		p, ok := r.byID[string(id)]
 		if !ok || p.dead.Load() {
 			return EHOSTUNREACH
@@ -467,7 +469,7 @@ func (r *routerPolicy) checkFirst(id []byte) error {
 func (r *routerPolicy) send(m *pool.Msg) error {
 	p, ok := r.byID[string(m.Frame(0))]
 	if !ok || p.dead.Load() {
-		if r.s.opt.routerMandatory {
+		if r.s.opt.flag(OptRouterMandatory) {
 			return EHOSTUNREACH
 		}
 		m.Release() // unroutable: dropped, as libzmq does
@@ -476,7 +478,7 @@ func (r *routerPolicy) send(m *pool.Msg) error {
 	idPooled := m.FramePooled(0)
 	id := m.PopFront()
 	if m.Len() > 0 && !p.write(m) {
-		if r.s.opt.routerMandatory {
+		if r.s.opt.flag(OptRouterMandatory) {
 			if idPooled {
 				m.PrependPooled(id)
 			} else {

@@ -13,49 +13,24 @@ type security struct {
 	asServer  bool // the PLAIN or CURVE server role
 }
 
-// noteSecurityInt records an integer security option (PLAIN_SERVER,
-// CURVE_SERVER).
-func (o *options) noteSecurityInt(opt Option, v int) {
+// noteSecurity records a security option just set: the last one set
+// decides the mechanism and the role, as in libzmq. The caller holds s.mu.
+func (s *Socket) noteSecurity(opt Option) {
+	o := &s.opt
 	switch opt {
-	case OptPlainServer:
-		o.sec.asServer = v != 0
+	case OptPlainServer, OptCurveServer:
+		on := o.flag(opt)
+		o.sec.asServer = on
 		o.sec.mechanism = MechNull
-		if v != 0 {
+		if on && opt == OptPlainServer {
 			o.sec.mechanism = MechPlain
-		}
-	case OptCurveServer:
-		o.sec.asServer = v != 0
-		o.sec.mechanism = MechNull
-		if v != 0 {
+		} else if on {
 			o.sec.mechanism = MechCurve
 		}
-	}
-}
-
-// checkSecurityBytes validates a binary security option before it is
-// stored.
-func checkSecurityBytes(opt Option, v []byte) error {
-	switch opt {
-	case OptCurvePublickey, OptCurveSecretkey, OptCurveServerkey:
-		if len(v) != wire.CurveKeySize {
-			return EINVAL // the facade turns Z85 text into 32 raw bytes
-		}
 	case OptPlainUsername, OptPlainPassword:
-		if len(v) > wire.MaxPlainCredential {
-			return EINVAL
-		}
-	}
-	return nil
-}
-
-// noteSecurityBytes records a binary security option.
-func (o *options) noteSecurityBytes(opt Option, v []byte) {
-	switch opt {
-	case OptPlainUsername, OptPlainPassword:
-		if len(v) == 0 {
+		o.sec.mechanism = MechPlain
+		if len(o.bytes[opt]) == 0 {
 			o.sec.mechanism = MechNull
-		} else {
-			o.sec.mechanism = MechPlain
 		}
 		o.sec.asServer = false
 	case OptCurvePublickey, OptCurveSecretkey:
@@ -66,18 +41,32 @@ func (o *options) noteSecurityBytes(opt Option, v []byte) {
 	}
 }
 
-// securityInt answers the security options' getters; ok is false for
-// other options.
-func (o *options) securityInt(opt Option) (v int, ok bool) {
-	switch opt {
-	case OptMechanism:
-		return o.sec.mechanism, true
-	case OptPlainServer:
-		return boolInt(o.sec.asServer && o.sec.mechanism == MechPlain), true
-	case OptCurveServer:
-		return boolInt(o.sec.asServer && o.sec.mechanism == MechCurve), true
+// checkCurveKey accepts 32-byte keys (the facade turns Z85 text into raw
+// bytes first).
+func checkCurveKey(v []byte) error {
+	if len(v) != wire.CurveKeySize {
+		return EINVAL
 	}
-	return 0, false
+	return nil
+}
+
+// checkPlainCredential accepts PLAIN user names and passwords that fit
+// their one-byte length.
+func checkPlainCredential(v []byte) error {
+	if len(v) > wire.MaxPlainCredential {
+		return EINVAL
+	}
+	return nil
+}
+
+// getPlainServer and getCurveServer report the role the last security
+// option chose.
+func getPlainServer(s *Socket) int {
+	return boolInt(s.opt.sec.asServer && s.opt.sec.mechanism == MechPlain)
+}
+
+func getCurveServer(s *Socket) int {
+	return boolInt(s.opt.sec.asServer && s.opt.sec.mechanism == MechCurve)
 }
 
 // key32 returns a stored 32-byte key option.
@@ -86,12 +75,18 @@ func (o *options) key32(opt Option) (k [32]byte) {
 	return k
 }
 
-// newMechanism builds the security mechanism for one connection from the
-// socket's options. zap asks server-side mechanisms to consult a ZAP
-// handler. The caller holds s.mu.
-func (s *Socket) newMechanism(zap bool) wire.Mechanism {
-	o := &s.opt
-	info := wire.SocketInfo{Type: s.typ.String(), Identity: o.routingID, AsServer: o.sec.asServer}
+// zapWanted reports whether connections made with these options go
+// through ZAP, as libzmq decides: always for PLAIN and CURVE servers, for
+// NULL only with a ZAP domain.
+func (o *options) zapWanted() bool {
+	return o.sec.asServer && o.sec.mechanism != MechNull || len(o.bytes[OptZapDomain]) > 0
+}
+
+// newMechanism builds the security mechanism for one connection of a
+// socket of type t. zap asks server-side mechanisms to consult a ZAP
+// handler.
+func (o *options) newMechanism(t SocketType, zap bool) wire.Mechanism {
+	info := wire.SocketInfo{Type: t.String(), Identity: o.bytes[OptRoutingID], AsServer: o.sec.asServer}
 	switch o.sec.mechanism {
 	case MechPlain:
 		if o.sec.asServer {

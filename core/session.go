@@ -40,7 +40,7 @@ func listen(s *Socket, ep endpoint, asGiven string) (*listener, error) {
 		}
 		l.ln, l.endpoint, l.cleanup = ln, resolved, cleanup
 	default:
-		network, addr, err := ep.listenAddr(s.opt.ipv6)
+		network, addr, err := ep.listenAddr(s.opt.flag(OptIPv6))
 		if err != nil {
 			return nil, err
 		}
@@ -209,10 +209,10 @@ func (c *connecter) run() {
 		s.mu.Unlock()
 	}()
 	s.mu.Lock()
-	ivl := time.Duration(s.opt.reconnectIvl) * time.Millisecond
-	ivlMax := time.Duration(s.opt.reconnectIvlMax) * time.Millisecond
-	ipv6 := s.opt.ipv6
-	immediate := s.opt.immediate
+	ivl := time.Duration(s.opt.int(OptReconnectIvl)) * time.Millisecond
+	ivlMax := time.Duration(s.opt.int(OptReconnectIvlMax)) * time.Millisecond
+	ipv6 := s.opt.flag(OptIPv6)
+	immediate := s.opt.flag(OptImmediate)
 	s.mu.Unlock()
 	backoff := ivl
 	next := func() bool {

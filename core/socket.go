@@ -61,6 +61,9 @@ type Socket struct {
 	connects []*connecter
 	inproc   inprocState
 	lingerTo time.Time // zero means forever; set by Close
+	// lastEndpoint is what LAST_ENDPOINT reports: the last endpoint bound
+	// (resolved) or connected.
+	lastEndpoint string
 
 	// outgoing multipart message being assembled by Send with SndMore
 	pending pool.Msg
@@ -145,7 +148,6 @@ func newSocket(ctx *Context, t SocketType) (*Socket, error) {
 		pipes:   make(map[*Pipe]struct{}),
 		opt:     defaultOptions(),
 	}
-	s.opt.maxmsgsize = -1
 	switch t {
 	case PAIR:
 		s.pol = &pairPolicy{}
@@ -279,7 +281,7 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	starting := s.pending.Len() == 0
 	whole := starting && flags&SndMore == 0
 	if starting && !whole {
-		err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error {
+		err := s.wait(flags, s.opt.int(OptSndtimeo), s.outSig, func() error {
 			if err := s.pol.checkFirst(first); err != nil {
 				return err
 			}
@@ -307,7 +309,7 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 		*m = pool.Msg{}
 		return nil
 	}
-	err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error {
+	err := s.wait(flags, s.opt.int(OptSndtimeo), s.outSig, func() error {
 		if whole {
 			if err := s.pol.checkFirst(first); err != nil {
 				return err
@@ -391,7 +393,7 @@ func (s *Socket) fill(flags Flag) error {
 	if err := s.errIfDead(); err != nil {
 		return err
 	}
-	return s.wait(flags, s.opt.rcvtimeo, s.inSig, func() error {
+	return s.wait(flags, s.opt.int(OptRcvtimeo), s.inSig, func() error {
 		if s.curIdx < s.current.Len() {
 			return nil // another goroutine's message still has frames
 		}
@@ -441,7 +443,7 @@ func (s *Socket) Events() int {
 // addPipe makes a pipe with the current high-water marks and offers it to the
 // policy. The caller holds mu. It returns nil when the policy refuses.
 func (s *Socket) addPipe() *Pipe {
-	return s.attachPipe(newPipe(s, s.opt.sndhwm, s.opt.rcvhwm))
+	return s.attachPipe(newPipe(s, s.opt.int(OptSndhwm), s.opt.int(OptRcvhwm)))
 }
 
 // attachPipe offers p to the policy and, if taken, adds it to the socket.
@@ -492,10 +494,10 @@ func (s *Socket) Close() error {
 	s.closeInproc()
 	s.pokeWatchers()
 	switch {
-	case s.opt.linger == 0:
+	case s.opt.int(OptLinger) == 0:
 		s.kill()
-	case s.opt.linger > 0:
-		d := time.Duration(s.opt.linger) * time.Millisecond
+	case s.opt.int(OptLinger) > 0:
+		d := time.Duration(s.opt.int(OptLinger)) * time.Millisecond
 		s.lingerTo = time.Now().Add(d)
 		s.killTimer = time.AfterFunc(d, s.kill)
 	}
@@ -576,7 +578,7 @@ func (s *Socket) Bind(endpoint string) error {
 		return err
 	}
 	s.binds = append(s.binds, l)
-	s.opt.lastEndpoint = l.endpoint
+	s.lastEndpoint = l.endpoint
 	s.eventLocked(EventListening, connFD(l.ln), l.endpoint)
 	return nil
 }
@@ -633,10 +635,10 @@ func (s *Socket) Connect(endpoint string) error {
 		}
 	}
 	c := &connecter{s: s, ep: ep, asGiven: endpoint, stop: make(chan struct{})}
-	c.rid = s.opt.connectRid
+	c.rid = s.opt.bytes[OptConnectRoutingID]
 	c.tcp = s.opt.tcpTuning()
-	s.opt.connectRid = nil
-	if !s.opt.immediate {
+	s.opt.bytes[OptConnectRoutingID] = nil
+	if !s.opt.flag(OptImmediate) {
 		c.pipe = s.addPipe()
 		if c.pipe == nil {
 			return nil // PAIR already has its peer; libzmq accepts and ignores
@@ -649,7 +651,7 @@ func (s *Socket) Connect(endpoint string) error {
 		}
 	}
 	s.connects = append(s.connects, c)
-	s.opt.lastEndpoint = endpoint
+	s.lastEndpoint = endpoint
 	s.wg.Add(1)
 	go c.run()
 	return nil

@@ -1,301 +1,147 @@
 package core
 
-// options holds a socket's settings. Fields read on hot paths are plain
-// fields; options that are only stored and reported live in ints.
-type options struct {
-	sndhwm, rcvhwm   int
-	sndtimeo         int
-	rcvtimeo         int
-	linger           int
-	reconnectIvl     int
-	reconnectIvlMax  int
-	backlog          int
-	handshakeIvl     int
-	maxmsgsize       int64
-	routingID        []byte
-	connectRid       []byte
-	lastEndpoint     string
-	routerMandatory  bool
-	routerHandover   bool
-	immediate        bool
-	ipv6             bool
-	reqRelaxed       bool
-	reqCorrelate     bool
-	heartbeatIvl     int
-	heartbeatTTL     int
-	heartbeatTimeout int
-	sec              security
-	ints             map[Option]int
-	bytes            map[Option][]byte
+// SocketType is a socket type, numbered as in libzmq.
+type SocketType int
+
+// Socket types.
+const (
+	PAIR   SocketType = 0
+	PUB    SocketType = 1
+	SUB    SocketType = 2
+	REQ    SocketType = 3
+	REP    SocketType = 4
+	DEALER SocketType = 5
+	ROUTER SocketType = 6
+	PULL   SocketType = 7
+	PUSH   SocketType = 8
+	XPUB   SocketType = 9
+	XSUB   SocketType = 10
+	STREAM SocketType = 11
+)
+
+var socketTypeNames = [...]string{"PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB", "STREAM"}
+
+// String returns the ZMTP name of the type ("REQ", "ROUTER", ...).
+func (t SocketType) String() string {
+	if t >= 0 && int(t) < len(socketTypeNames) {
+		return socketTypeNames[t]
+	}
+	return "UNKNOWN"
 }
 
-// storedInts are options kept in options.ints and reported, with
-// libzmq's defaults. Those read only when a pipe or a connection is made
-// (CONFLATE, the TCP ones) live here too; the rest are not acted on.
-var storedInts = map[Option]int{
-	OptAffinity: 0, OptRate: 100, OptRecoveryIvl: 10000, OptSndbuf: -1, OptRcvbuf: -1,
-	OptMulticastHops: 1, OptTCPKeepalive: -1, OptTCPKeepaliveCnt: -1, OptTCPKeepaliveIdle: -1,
-	OptTCPKeepaliveIntvl: -1, OptTos: 0, OptConnectTimeout: 0, OptTCPMaxrt: 0,
-	OptMulticastMaxtpdu: 1500, OptConflate: 0, OptProbeRouter: 0, OptXpubVerbose: 0,
-	OptXpubVerboser: 0, OptXpubNodrop: 0, OptXpubManual: 0, OptInvertMatching: 0,
-	OptStreamNotify: 1, OptRouterRaw: 0, OptPlainServer: 0, OptCurveServer: 0,
-	OptGssapiServer: 0, OptGssapiPlaintext: 0, OptUseFd: -1,
-}
+// Flag modifies Send and Recv, with libzmq's values.
+type Flag int
 
-// storedBytes are string-valued options kept and reported.
-var storedBytes = map[Option]bool{
-	OptZapDomain: true, OptSocksProxy: true, OptBindToDevice: true, OptPlainUsername: true,
-	OptPlainPassword: true, OptCurvePublickey: true, OptCurveSecretkey: true,
-	OptCurveServerkey: true, OptGssapiPrincipal: true, OptGssapiSvcPrinc: true,
-	OptXpubWelcomeMsg: true,
-}
+// Send and Recv flags.
+const (
+	DontWait Flag = 1
+	SndMore  Flag = 2
+)
 
-func defaultOptions() options {
-	o := options{
-		sndhwm: 1000, rcvhwm: 1000, sndtimeo: -1, rcvtimeo: -1, linger: -1,
-		reconnectIvl: 100, backlog: 100, handshakeIvl: 30000, maxmsgsize: -1,
-		heartbeatTimeout: -1,
-		ints:             make(map[Option]int),
-		bytes:            make(map[Option][]byte),
-	}
-	for k, v := range storedInts {
-		o.ints[k] = v
-	}
-	return o
-}
+// Poll states returned by the Events option, with libzmq's values.
+const (
+	PollIn  = 1
+	PollOut = 2
+)
 
-// validInt checks a value for an option kept in ints as libzmq 4.3 does;
-// options it does not list take any value.
-func validInt(opt Option, v int) bool {
-	switch opt {
-	case OptConflate:
-		return v == 0 || v == 1
-	case OptTCPKeepalive:
-		return v >= -1 && v <= 1
-	case OptSndbuf, OptRcvbuf, OptTCPKeepaliveCnt, OptTCPKeepaliveIdle, OptTCPKeepaliveIntvl:
-		return v >= -1
-	case OptTos, OptConnectTimeout, OptTCPMaxrt:
-		return v >= 0
-	}
-	return true
-}
+// Option is a socket option number, as in libzmq.
+type Option int
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
+// Socket options, numbered as in libzmq.
+const (
+	OptAffinity          Option = 4
+	OptRoutingID         Option = 5
+	OptSubscribe         Option = 6
+	OptUnsubscribe       Option = 7
+	OptRate              Option = 8
+	OptRecoveryIvl       Option = 9
+	OptSndbuf            Option = 11
+	OptRcvbuf            Option = 12
+	OptRcvmore           Option = 13
+	OptFd                Option = 14
+	OptEvents            Option = 15
+	OptType              Option = 16
+	OptLinger            Option = 17
+	OptReconnectIvl      Option = 18
+	OptBacklog           Option = 19
+	OptReconnectIvlMax   Option = 21
+	OptMaxmsgsize        Option = 22
+	OptSndhwm            Option = 23
+	OptRcvhwm            Option = 24
+	OptMulticastHops     Option = 25
+	OptRcvtimeo          Option = 27
+	OptSndtimeo          Option = 28
+	OptLastEndpoint      Option = 32
+	OptRouterMandatory   Option = 33
+	OptTCPKeepalive      Option = 34
+	OptTCPKeepaliveCnt   Option = 35
+	OptTCPKeepaliveIdle  Option = 36
+	OptTCPKeepaliveIntvl Option = 37
+	OptImmediate         Option = 39
+	OptXpubVerbose       Option = 40
+	OptRouterRaw         Option = 41
+	OptIPv6              Option = 42
+	OptMechanism         Option = 43
+	OptPlainServer       Option = 44
+	OptPlainUsername     Option = 45
+	OptPlainPassword     Option = 46
+	OptCurveServer       Option = 47
+	OptCurvePublickey    Option = 48
+	OptCurveSecretkey    Option = 49
+	OptCurveServerkey    Option = 50
+	OptProbeRouter       Option = 51
+	OptReqCorrelate      Option = 52
+	OptReqRelaxed        Option = 53
+	OptConflate          Option = 54
+	OptZapDomain         Option = 55
+	OptRouterHandover    Option = 56
+	OptTos               Option = 57
+	OptConnectRoutingID  Option = 61
+	OptGssapiServer      Option = 62
+	OptGssapiPrincipal   Option = 63
+	OptGssapiSvcPrinc    Option = 64
+	OptGssapiPlaintext   Option = 65
+	OptHandshakeIvl      Option = 66
+	OptSocksProxy        Option = 68
+	OptXpubNodrop        Option = 69
+	OptXpubManual        Option = 71
+	OptXpubWelcomeMsg    Option = 72
+	OptStreamNotify      Option = 73
+	OptInvertMatching    Option = 74
+	OptHeartbeatIvl      Option = 75
+	OptHeartbeatTTL      Option = 76
+	OptHeartbeatTimeout  Option = 77
+	OptXpubVerboser      Option = 78
+	OptConnectTimeout    Option = 79
+	OptTCPMaxrt          Option = 80
+	OptThreadSafe        Option = 81
+	OptMulticastMaxtpdu  Option = 84
+	OptVMCIBufferSize    Option = 85
+	OptVMCIBufferMinSize Option = 86
+	OptVMCIBufferMaxSize Option = 87
+	OptVMCIConnectTimeo  Option = 88
+	OptUseFd             Option = 89
+	OptGssapiPrincNT     Option = 90
+	OptGssapiSvcPrincNT  Option = 91
+	OptBindToDevice      Option = 92
+)
 
-// SetInt sets an integer or boolean option.
-func (s *Socket) SetInt(opt Option, v int) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return ENOTSOCK
-	}
-	o := &s.opt
-	nonNeg := func(dst *int) error {
-		if v < 0 {
-			return EINVAL
-		}
-		*dst = v
-		return nil
-	}
-	atLeast := func(dst *int, min int) error {
-		if v < min {
-			return EINVAL
-		}
-		*dst = v
-		return nil
-	}
-	switch opt {
-	case OptSndhwm:
-		return nonNeg(&o.sndhwm)
-	case OptRcvhwm:
-		return nonNeg(&o.rcvhwm)
-	case OptSndtimeo:
-		return atLeast(&o.sndtimeo, -1)
-	case OptRcvtimeo:
-		return atLeast(&o.rcvtimeo, -1)
-	case OptLinger:
-		return atLeast(&o.linger, -1)
-	case OptReconnectIvl:
-		return atLeast(&o.reconnectIvl, -1)
-	case OptReconnectIvlMax:
-		return nonNeg(&o.reconnectIvlMax)
-	case OptBacklog:
-		return nonNeg(&o.backlog)
-	case OptHandshakeIvl:
-		return nonNeg(&o.handshakeIvl)
-	case OptMaxmsgsize:
-		if v < -1 {
-			return EINVAL
-		}
-		o.maxmsgsize = int64(v)
-	case OptRouterMandatory:
-		o.routerMandatory = v != 0
-	case OptRouterHandover:
-		o.routerHandover = v != 0
-	case OptImmediate:
-		o.immediate = v != 0
-	case OptIPv6:
-		o.ipv6 = v != 0
-	case OptReqRelaxed:
-		o.reqRelaxed = v != 0
-	case OptReqCorrelate:
-		o.reqCorrelate = v != 0
-	case OptHeartbeatIvl:
-		return nonNeg(&o.heartbeatIvl)
-	case OptHeartbeatTTL:
-		if v < 0 || v > 6553599 {
-			return EINVAL
-		}
-		o.heartbeatTTL = v
-	case OptHeartbeatTimeout:
-		return atLeast(&o.heartbeatTimeout, -1)
-	case OptStreamNotify:
-		if s.typ != STREAM || v != 0 && v != 1 {
-			return EINVAL // as libzmq 4.3: a STREAM option, 0 or 1
-		}
-		o.ints[opt] = v
-	default:
-		if _, ok := storedInts[opt]; ok {
-			if !validInt(opt, v) {
-				return EINVAL
-			}
-			o.ints[opt] = v
-			o.noteSecurityInt(opt, v)
-			if w, ok := s.pol.(optionWatcher); ok {
-				w.optionChanged(opt)
-			}
-			return nil
-		}
-		return EINVAL
-	}
-	return nil
-}
+// Mechanism numbers returned by the OptMechanism option.
+const (
+	MechNull   = 0
+	MechPlain  = 1
+	MechCurve  = 2
+	MechGssapi = 3
+)
 
-// GetInt reads an integer or boolean option.
-func (s *Socket) GetInt(opt Option) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return 0, ENOTSOCK
-	}
-	o := &s.opt
-	switch opt {
-	case OptType:
-		return int(s.typ), nil
-	case OptRcvmore:
-		return boolInt(s.curIdx < s.current.Len()), nil
-	case OptEvents:
-		return s.events(), nil
-	case OptSndhwm:
-		return o.sndhwm, nil
-	case OptRcvhwm:
-		return o.rcvhwm, nil
-	case OptSndtimeo:
-		return o.sndtimeo, nil
-	case OptRcvtimeo:
-		return o.rcvtimeo, nil
-	case OptLinger:
-		return o.linger, nil
-	case OptReconnectIvl:
-		return o.reconnectIvl, nil
-	case OptReconnectIvlMax:
-		return o.reconnectIvlMax, nil
-	case OptBacklog:
-		return o.backlog, nil
-	case OptHandshakeIvl:
-		return o.handshakeIvl, nil
-	case OptMaxmsgsize:
-		return int(o.maxmsgsize), nil
-	case OptRouterMandatory:
-		return boolInt(o.routerMandatory), nil
-	case OptRouterHandover:
-		return boolInt(o.routerHandover), nil
-	case OptImmediate:
-		return boolInt(o.immediate), nil
-	case OptIPv6:
-		return boolInt(o.ipv6), nil
-	case OptReqRelaxed:
-		return boolInt(o.reqRelaxed), nil
-	case OptReqCorrelate:
-		return boolInt(o.reqCorrelate), nil
-	case OptHeartbeatIvl:
-		return o.heartbeatIvl, nil
-	case OptHeartbeatTTL:
-		return o.heartbeatTTL, nil
-	case OptHeartbeatTimeout:
-		return o.heartbeatTimeout, nil
-	case OptThreadSafe:
-		return 0, nil
-	}
-	if v, ok := o.securityInt(opt); ok {
-		return v, nil
-	}
-	if v, ok := o.ints[opt]; ok {
-		return v, nil
-	}
-	return 0, EINVAL
-}
-
-// SetBytes sets a binary or string option.
-func (s *Socket) SetBytes(opt Option, v []byte) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return ENOTSOCK
-	}
-	switch opt {
-	case OptRoutingID:
-		if len(v) < 1 || len(v) > 255 {
-			return EINVAL
-		}
-		s.opt.routingID = append([]byte(nil), v...)
-	case OptConnectRoutingID:
-		if len(v) < 1 || len(v) > 255 || s.typ != ROUTER && s.typ != STREAM {
-			return EINVAL
-		}
-		s.opt.connectRid = append([]byte(nil), v...)
-	case OptSubscribe, OptUnsubscribe:
-		ss, ok := s.pol.(subscriptionSetter)
-		if !ok {
-			return EINVAL
-		}
-		return ss.setSubscription(v, opt == OptSubscribe)
-	default:
-		if !storedBytes[opt] {
-			return EINVAL
-		}
-		if err := checkSecurityBytes(opt, v); err != nil {
-			return err
-		}
-		if opt == OptBindToDevice && (len(v) == 0 || len(v) > maxDeviceName) {
-			return EINVAL // as libzmq: a name of 1 to 16 bytes
-		}
-		s.opt.bytes[opt] = append([]byte(nil), v...)
-		s.opt.noteSecurityBytes(opt, v)
-	}
-	return nil
-}
-
-// GetBytes reads a binary or string option.
-func (s *Socket) GetBytes(opt Option) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, ENOTSOCK
-	}
-	switch opt {
-	case OptRoutingID:
-		return append([]byte(nil), s.opt.routingID...), nil
-	case OptLastEndpoint:
-		return []byte(s.opt.lastEndpoint), nil
-	}
-	if !storedBytes[opt] {
-		return nil, EINVAL
-	}
-	return append([]byte(nil), s.opt.bytes[opt]...), nil
-}
+// Context option numbers, as in libzmq.
+const (
+	CtxIOThreads         = 1
+	CtxMaxSockets        = 2
+	CtxSocketLimit       = 3
+	CtxThreadPriority    = 3
+	CtxThreadSchedPolicy = 4
+	CtxMaxMsgsz          = 5
+	CtxIPv6              = 42
+	CtxBlocky            = 70
+)

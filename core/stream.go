@@ -153,7 +153,7 @@ func (st *streamPolicy) handshaken(p *Pipe, rid []byte) bool {
 		// ROUTING_ID option, so that the user can learn a connected
 		// peer's id right after Connect.
 		rid = st.generateID()
-		st.s.opt.routingID = append([]byte(nil), rid...)
+		st.s.opt.bytes[OptRoutingID] = append([]byte(nil), rid...)
 	} else if _, taken := st.byID[string(rid)]; taken {
 		return false
 	}
@@ -194,7 +194,7 @@ func (st *streamPolicy) sendFrame(f []byte, more bool, flags Flag) error {
 	if !st.moreOut {
 		if more {
 			var p *Pipe
-			err := s.wait(flags, s.opt.sndtimeo, s.outSig, func() error {
+			err := s.wait(flags, s.opt.int(OptSndtimeo), s.outSig, func() error {
 				var ok bool
 				if p, ok = st.byID[string(f)]; !ok {
 					return EHOSTUNREACH

@@ -42,7 +42,7 @@ func (o *options) tcpTuning() tcpTuning {
 		tos:            o.ints[OptTos],
 		maxrt:          o.ints[OptTCPMaxrt],
 		connectTimeout: o.ints[OptConnectTimeout],
-		backlog:        o.backlog,
+		backlog:        o.int(OptBacklog),
 		device:         string(o.bytes[OptBindToDevice]),
 		socksProxy:     string(o.bytes[OptSocksProxy]),
 	}

@@ -24,13 +24,6 @@ func (c *Context) zapHandlerBound() bool {
 	return ok
 }
 
-// zapWanted reports whether connections of this socket go through ZAP, as
-// libzmq decides: always for PLAIN and CURVE, for NULL only with a ZAP
-// domain. The caller holds s.mu.
-func (s *Socket) zapWanted() bool {
-	return s.opt.sec.asServer && s.opt.sec.mechanism != MechNull || len(s.opt.bytes[OptZapDomain]) > 0
-}
-
 // authenticate settles a mechanism waiting for a ZAP decision and returns
 // the commands to send. Without a handler, libzmq refuses PLAIN clients
 // and lets CURVE and NULL ones in; with one, its answer decides.
@@ -45,7 +38,7 @@ func (e *engine) authenticate(m wire.ZAPMechanism, deadline time.Time) ([][]byte
 	req.RequestID = []byte(strconv.FormatUint(zapRequestIDs.Add(1), 10))
 	e.s.mu.Lock()
 	req.Domain = string(e.s.opt.bytes[OptZapDomain])
-	req.Identity = append([]byte(nil), e.s.opt.routingID...)
+	req.Identity = append([]byte(nil), e.s.opt.bytes[OptRoutingID]...)
 	e.s.mu.Unlock()
 	if host, _, err := net.SplitHostPort(e.conn.RemoteAddr().String()); err == nil {
 		req.Address = host
