@@ -1,153 +1,165 @@
 package core
 
-import (
-	"net"
-	"strconv"
-	"strings"
-)
+// Endpoints: Bind and Connect start a listener or a connecting session for
+// tcp and ipc (session.go), or an inproc binding or link (inproc.go);
+// Unbind and Disconnect end whichever matches, as libzmq's term_endpoint.
 
-// endpoint is a parsed "transport://address".
-type endpoint struct {
-	transport string
-	host      string // tcp: "*" for every interface
-	port      string // tcp: "*" or "!" for an ephemeral port
-	// path is the address of an ipc endpoint (a file path, "*" for a fresh
-	// one, or "@name" in Linux's abstract namespace) or an inproc name.
-	path string
-}
-
-// parseEndpoint splits and checks an endpoint string.
-func parseEndpoint(s string) (endpoint, error) {
-	i := strings.Index(s, "://")
-	if i <= 0 {
-		return endpoint{}, EINVAL
+// Bind listens on endpoint (tcp, ipc) or registers an inproc name. The
+// listener works with the socket's options as they are now.
+func (s *Socket) Bind(endpoint string) error {
+	s.mu.Lock()
+	if err := s.errIfDead(); err != nil {
+		s.mu.Unlock()
+		return err
 	}
-	ep := endpoint{transport: s[:i]}
-	addr := s[i+3:]
-	switch ep.transport {
-	case "tcp":
-	case "inproc":
-		if addr == "" {
-			return endpoint{}, EINVAL
+	scheme, addr, err := splitEndpoint(endpoint)
+	if err == nil && scheme == "inproc" {
+		var name string
+		if name, err = parseInproc(addr); err == nil {
+			return s.bindInproc(name, endpoint) // releases mu
 		}
-		ep.path = addr
-		return ep, nil
-	case "ipc":
-		if !ipcSupported {
-			return endpoint{}, EPROTONOSUPPORT
-		}
-		if addr == "" || addr == "@" {
-			return endpoint{}, EINVAL
-		}
-		if len(addr) > maxIPCPath {
-			return endpoint{}, ENAMETOOLONG
-		}
-		ep.path = addr
-		return ep, nil
-	default:
-		// pgm, epgm, tipc, norm, vmci, udp, ws, wss and unknown names.
-		return endpoint{}, EPROTONOSUPPORT
 	}
-	// A connect address may name a source address first: "src;dst".
-	if j := strings.LastIndexByte(addr, ';'); j >= 0 {
-		addr = addr[j+1:]
-	}
-	j := strings.LastIndexByte(addr, ':')
-	if j <= 0 || j == len(addr)-1 {
-		return endpoint{}, EINVAL
-	}
-	ep.host, ep.port = addr[:j], addr[j+1:]
-	if strings.HasPrefix(ep.host, "[") {
-		if !strings.HasSuffix(ep.host, "]") {
-			return endpoint{}, EINVAL
-		}
-		ep.host = ep.host[1 : len(ep.host)-1]
-	}
-	if ep.host == "" {
-		return endpoint{}, EINVAL
-	}
-	return ep, nil
-}
-
-// ephemeral reports whether the port asks the system to choose.
-func (ep endpoint) ephemeral() bool { return ep.port == "*" || ep.port == "!" || ep.port == "0" }
-
-// listenAddr returns the network and address for net.Listen.
-func (ep endpoint) listenAddr(ipv6 bool) (string, string, error) {
-	port := ep.port
-	if ep.ephemeral() {
-		port = "0"
-	}
-	if _, err := net.LookupPort("tcp", port); err != nil {
-		return "", "", EINVAL
-	}
-	host := ep.host
-	if host == "*" {
-		if ipv6 {
-			return "tcp", net.JoinHostPort("::", port), nil
-		}
-		return "tcp4", net.JoinHostPort("0.0.0.0", port), nil
-	}
-	if ip := net.ParseIP(host); ip != nil {
-		if ip.To4() == nil {
-			return "tcp6", net.JoinHostPort(host, port), nil
-		}
-		return "tcp4", net.JoinHostPort(host, port), nil
-	}
-	// An interface name binds to that interface's first address.
-	if ifi, err := net.InterfaceByName(host); err == nil {
-		addrs, _ := ifi.Addrs()
-		for _, a := range addrs {
-			ipn, ok := a.(*net.IPNet)
-			if !ok {
-				continue
-			}
-			if ipn.IP.To4() != nil || ipv6 {
-				return "tcp", net.JoinHostPort(ipn.IP.String(), port), nil
-			}
-		}
-		return "", "", ENODEV
-	}
-	// A host name resolves, as libzmq does for bind.
-	ips, err := net.LookupIP(host)
+	defer s.mu.Unlock()
 	if err != nil {
-		return "", "", ENODEV
+		return err
 	}
-	for _, ip := range ips {
-		if ip.To4() != nil || ipv6 {
-			return "tcp", net.JoinHostPort(ip.String(), port), nil
+	tr, a, err := resolveEndpoint(scheme, addr, true)
+	if err != nil {
+		return err
+	}
+	l, err := listen(s, tr, a, endpoint)
+	if err != nil {
+		s.eventLocked(EventBindFailed, errnoValue(err), endpoint)
+		return err
+	}
+	s.binds = append(s.binds, l)
+	s.lastEndpoint = l.endpoint
+	s.eventLocked(EventListening, connFD(l.ln), l.endpoint)
+	return nil
+}
+
+// Connect starts connecting (and reconnecting) to endpoint in the
+// background, with the socket's options as they are now. Unless IMMEDIATE
+// is set, messages queue for the peer at once. An inproc connection is
+// made at once if the name is bound, or when it gets bound; IMMEDIATE does
+// not apply to it (as in libzmq). A malformed address is refused at once.
+func (s *Socket) Connect(endpoint string) error {
+	s.mu.Lock()
+	if err := s.errIfDead(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	scheme, addr, err := splitEndpoint(endpoint)
+	if err == nil && scheme == "inproc" {
+		var name string
+		if name, err = parseInproc(addr); err == nil {
+			return s.connectInproc(name, endpoint) // releases mu
 		}
 	}
-	return "", "", ENODEV
-}
-
-// dialAddr returns the network and address for net.Dial.
-func (ep endpoint) dialAddr(ipv6 bool) (string, string) {
-	if ep.transport == "ipc" {
-		return "unix", ep.path
+	defer s.mu.Unlock()
+	if err != nil {
+		return err
 	}
-	addr := net.JoinHostPort(ep.host, ep.port)
-	if ip := net.ParseIP(ep.host); ip != nil {
-		if ip.To4() == nil {
-			return "tcp6", addr
+	tr, a, err := resolveEndpoint(scheme, addr, false)
+	if err != nil {
+		return err
+	}
+	rid := s.opt.bytes[OptConnectRoutingID]
+	s.opt.bytes[OptConnectRoutingID] = nil // for this Connect only
+	ss := newSession(s, s.life, s.opt.clone(), endpoint)
+	ss.tr, ss.addr, ss.rid = tr, a, rid
+	if !ss.opt.flag(OptImmediate) {
+		p := s.attachPipe(newPipe(s, ss.opt))
+		if p == nil {
+			ss.cancel()
+			return nil // PAIR already has its peer; libzmq accepts and ignores
 		}
-		return "tcp4", addr
+		if h, ok := s.pol.(connectHook); ok && !h.connected(p, rid) {
+			s.removePipe(p)
+			ss.cancel()
+			return EINVAL
+		}
+		ss.pipe = p
 	}
-	if ipv6 {
-		return "tcp", addr
-	}
-	return "tcp4", addr
+	s.connects = append(s.connects, ss)
+	s.lastEndpoint = endpoint
+	s.wg.Add(1)
+	go ss.connect()
+	return nil
 }
 
-// tcpEndpointString formats a bound address as LAST_ENDPOINT shows it.
-func tcpEndpointString(a net.Addr) string {
-	ta, ok := a.(*net.TCPAddr)
-	if !ok {
-		return "tcp://" + a.String()
+// Unbind ends an endpoint: one given to Bind (or the resolved endpoint
+// LAST_ENDPOINT reported), whose listener stops and whose accepted
+// connections close, or one given to Connect, as libzmq's zmq_unbind and
+// zmq_disconnect both do. An inproc name is only unregistered: as in
+// libzmq, the connections made through it stay up.
+func (s *Socket) Unbind(endpoint string) error { return s.termEndpoint(endpoint) }
+
+// Disconnect ends an endpoint given to Connect (or Bind; see Unbind) and
+// drops its pipe. Messages already sent to an inproc peer stay readable by
+// it.
+func (s *Socket) Disconnect(endpoint string) error { return s.termEndpoint(endpoint) }
+
+// termEndpoint ends every listener and connecting session of endpoint.
+func (s *Socket) termEndpoint(endpoint string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.errIfDead(); err != nil {
+		return err
 	}
-	return "tcp://" + net.JoinHostPort(ta.IP.String(), strconv.Itoa(ta.Port))
+	scheme, addr, err := splitEndpoint(endpoint)
+	if err != nil {
+		return err
+	}
+	if scheme == "inproc" {
+		if s.unbindInproc(addr) == nil {
+			return nil
+		}
+		return s.disconnectInproc(endpoint)
+	}
+	if _, ok := transports[scheme]; !ok {
+		return EPROTONOSUPPORT
+	}
+	found := false
+	binds := s.binds[:0]
+	for _, l := range s.binds {
+		if l.endpoint == endpoint || l.asGiven == endpoint {
+			found = true
+			l.stop()
+			s.eventLocked(EventClosed, -1, l.endpoint)
+			continue
+		}
+		binds = append(binds, l)
+	}
+	clear(s.binds[len(binds):])
+	s.binds = binds
+	connects := s.connects[:0]
+	for _, ss := range s.connects {
+		if ss.endpoint == endpoint {
+			found = true
+			ss.halt()
+			if ss.pipe != nil {
+				s.removePipe(ss.pipe)
+			}
+			continue
+		}
+		connects = append(connects, ss)
+	}
+	clear(s.connects[len(connects):])
+	s.connects = connects
+	if !found {
+		return ENOENT
+	}
+	return nil
 }
 
-// HasIPC reports whether the ipc:// transport (Unix domain sockets) is
-// available on this platform.
-const HasIPC = ipcSupported
+// dropConnecter forgets a connecting session whose goroutine ended. The
+// caller holds mu.
+func (s *Socket) dropConnecter(ss *session) {
+	for i, x := range s.connects {
+		if x == ss {
+			s.connects = append(s.connects[:i], s.connects[i+1:]...)
+			return
+		}
+	}
+}

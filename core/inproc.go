@@ -141,11 +141,11 @@ func (s *Socket) addInprocPipe(l *inprocLink, in, out *queue) *Pipe {
 
 // connectInproc is Connect for "inproc://name". It is called with s.mu
 // held and returns with it released.
-func (s *Socket) connectInproc(ep endpoint, endpoint string) error {
+func (s *Socket) connectInproc(name, endpoint string) error {
 	s.reapInproc()
 	l := &inprocLink{
 		ctx:        s.ctx,
-		name:       ep.path,
+		name:       name,
 		endpoint:   endpoint,
 		conn:       s,
 		connID:     append([]byte(nil), s.opt.bytes[OptRoutingID]...),
@@ -390,9 +390,9 @@ func (s *Socket) reapInproc() {
 
 // bindInproc is Bind for "inproc://name". It is called with s.mu held and
 // returns with it released.
-func (s *Socket) bindInproc(ep endpoint, endpoint string) error {
+func (s *Socket) bindInproc(name, endpoint string) error {
 	c := s.ctx
-	b := &inprocBinding{s: s, name: ep.path}
+	b := &inprocBinding{s: s, name: name}
 	c.inprocMu.Lock()
 	if _, ok := c.inprocBound[b.name]; ok {
 		c.inprocMu.Unlock()
@@ -433,9 +433,9 @@ func (c *Context) unregister(b *inprocBinding) {
 // unbindInproc is Unbind for "inproc://name". As in libzmq 4.3, the
 // connections already made through the name stay up; only new Connects
 // stop finding it. The caller holds s.mu.
-func (s *Socket) unbindInproc(ep endpoint) error {
+func (s *Socket) unbindInproc(name string) error {
 	for i, b := range s.inproc.binds {
-		if b.name == ep.path {
+		if b.name == name {
 			s.inproc.binds = append(s.inproc.binds[:i], s.inproc.binds[i+1:]...)
 			s.ctx.unregister(b)
 			return nil

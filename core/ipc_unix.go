@@ -3,12 +3,44 @@
 package core
 
 import (
+	"context"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"syscall"
 )
+
+// The ipc transport: "ipc://path" over Unix domain sockets, "*" for a
+// fresh path, "@name" in Linux's abstract namespace.
+
+func init() { registerTransport("ipc", ipcTransport{}) }
+
+type ipcTransport struct{}
+
+// ipcAddress is a parsed ipc endpoint: the path.
+type ipcAddress string
+
+func (ipcTransport) parse(addr string, bind bool) (address, error) {
+	if addr == "" || addr == "@" {
+		return nil, EINVAL
+	}
+	if len(addr) > maxIPCPath {
+		return nil, ENAMETOOLONG
+	}
+	return ipcAddress(addr), nil
+}
+
+func (ipcTransport) tune(net.Conn, *options) error { return nil }
+
+func (a ipcAddress) listen(*options) (net.Listener, string, func(), error) {
+	return listenIPC(string(a))
+}
+
+func (a ipcAddress) dial(ctx context.Context, _ *options) (net.Conn, error) {
+	var d net.Dialer
+	return d.DialContext(ctx, "unix", string(a))
+}
 
 // ipcSupported reports whether the ipc:// transport (Unix domain sockets)
 // exists on this platform.

@@ -124,3 +124,26 @@ func TestHWMPushedToPipes(t *testing.T) {
 		})
 	}
 }
+
+// TestOptionSnapshot: options a Connect copies are not changed by later
+// sets (here RECONNECT_IVL -1: the connecter made before gives up after
+// one failure; the one made after keeps trying).
+func TestOptionSnapshotReconnect(t *testing.T) {
+	e := newEnv(t)
+	l := e.socket(PULL)
+	ep := e.bind(l)
+	must(t, l.Unbind(ep))
+	push := e.socket(PUSH)
+	mon := e.socket(PAIR)
+	must(t, push.Monitor("inproc://snap-mon", EventConnectRetried))
+	must(t, mon.Connect("inproc://snap-mon"))
+	must(t, push.SetInt(OptReconnectIvl, 20))
+	must(t, push.Connect(ep))
+	must(t, push.SetInt(OptReconnectIvl, -1)) // too late for that connecter
+	must(t, mon.SetInt(OptRcvtimeo, 2000))
+	for i := 0; i < 2; i++ {
+		if _, err := mon.RecvMsg(0); err != nil {
+			t.Fatalf("retry %d: %v", i, err)
+		}
+	}
+}

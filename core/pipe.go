@@ -36,15 +36,17 @@ type Pipe struct {
 	dead atomic.Bool
 }
 
-func newPipe(s *Socket, sndhwm, rcvhwm int) *Pipe {
+// newPipe makes a pipe for a connection of s with the given options (the
+// session's snapshot).
+func newPipe(s *Socket, o *options) *Pipe {
 	p := &Pipe{
 		s:       s,
 		wake:    make(chan struct{}, 1),
 		inSpace: make(chan struct{}, 1),
 	}
-	p.in = newQueue(rcvhwm, s.notifyIn, func() { poke(p.inSpace) })
-	p.out = newQueue(sndhwm, func() { poke(p.wake) }, s.notifyOut)
-	in, out := s.opt.conflateQueues(s.typ)
+	p.in = newQueue(o.int(OptRcvhwm), s.notifyIn, func() { poke(p.inSpace) })
+	p.out = newQueue(o.int(OptSndhwm), func() { poke(p.wake) }, s.notifyOut)
+	in, out := o.conflateQueues(s.typ)
 	if in {
 		p.in.setConflate()
 	}

@@ -47,7 +47,9 @@ func TestDistributor(t *testing.T) {
 			var d distributor
 			subs := make([]*subscriber, len(tc.hwm))
 			for i, h := range tc.hwm {
-				p := newPipe(s, h, 0)
+				o := defaultOptions()
+				o.ints[OptSndhwm], o.ints[OptRcvhwm] = h, 0
+				p := newPipe(s, &o)
 				if h == 1 {
 					m := msgOf("filler")
 					p.out.push(&m, false)
@@ -618,8 +620,10 @@ func BenchmarkPubRoute(b *testing.B) {
 			defer func() { s.Close(); ctx.Term() }()
 			x := s.pol.(*xpubPolicy)
 			pipes := make([]*Pipe, n)
+			noHWM := defaultOptions()
+			noHWM.ints[OptSndhwm], noHWM.ints[OptRcvhwm] = 0, 0
 			for i := range pipes {
-				pipes[i] = newPipe(s, 0, 0)
+				pipes[i] = newPipe(s, &noHWM)
 				x.attach(pipes[i])
 				m := subscriptionMsg([]byte(fmt.Sprint("topic.", i%10)), true)
 				x.inbound(pipes[i], []pool.Msg{m})

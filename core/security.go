@@ -1,7 +1,6 @@
 package core
 
 import (
-	"github.com/monocoque-go/monocoque/pool"
 	"github.com/monocoque-go/monocoque/wire"
 )
 
@@ -103,60 +102,4 @@ func (o *options) newMechanism(t SocketType, zap bool) wire.Mechanism {
 		return wire.NewNullZAP(info)
 	}
 	return wire.NewNull(info)
-}
-
-// appendCommand queues a command frame for the writer, sealed in a CURVE
-// MESSAGE when the connection has a codec.
-func (e *engine) appendCommand(body []byte) error {
-	return e.appendFrame(wire.FlagCommand, body)
-}
-
-// appendFrame queues one frame, through the codec if there is one. A sealed
-// frame travels as a data frame with no flags, as libzmq sends it: MORE and
-// COMMAND are inside the box.
-func (e *engine) appendFrame(flags byte, body []byte) error {
-	if e.codec == nil {
-		e.enc.AppendFrame(flags, body)
-		return nil
-	}
-	sealed, err := e.codec.EncodeFrame(e.sealBuf[:0], flags, body)
-	if err != nil {
-		return err
-	}
-	e.sealBuf = sealed[:0]
-	e.enc.AppendFrame(0, sealed) // copied or referenced until the write
-	if len(sealed) >= wire.CopyThreshold {
-		e.sealBuf = nil // referenced by the encoder: don't reuse it yet
-	}
-	return nil
-}
-
-// appendMsg queues a whole message.
-func (e *engine) appendMsg(m *pool.Msg) error {
-	if e.raw {
-		return e.appendRaw(m)
-	}
-	if e.codec == nil {
-		e.enc.AppendMsg(m)
-		return nil
-	}
-	for i, n := 0, m.Len(); i < n; i++ {
-		var flags byte
-		if i < n-1 {
-			flags = wire.FlagMore
-		}
-		if err := e.appendFrame(flags, m.Frame(i)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// open unwraps a frame received on a connection with a codec.
-func (e *engine) open(f wire.Frame) (wire.Frame, error) {
-	if e.codec == nil {
-		return f, nil
-	}
-	flags, body, err := e.codec.DecodeFrame(f.Body)
-	return wire.Frame{Flags: flags, Body: body}, err
 }

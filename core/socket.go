@@ -1,8 +1,8 @@
 package core
 
 import (
+	"context"
 	"fmt"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,8 +12,9 @@ import (
 
 // policy is a socket type's routing: which pipe an outgoing message goes to
 // and which pipe the next incoming message comes from. All methods run with
-// the socket's mu held; none of them blocks. send and recv return EAGAIN when
-// they cannot go on now, and the socket waits and retries.
+// the socket's mu held; none of them blocks. send, sendFrame and recv
+// return EAGAIN when they cannot go on now, and the socket waits and
+// retries. Every policy is also a msgSender or a frameSender.
 type policy interface {
 	// attach offers a new pipe; false refuses it (PAIR takes only one).
 	attach(p *Pipe) bool
@@ -22,12 +23,29 @@ type policy interface {
 	handshaken(p *Pipe, peerID []byte) bool
 	// detach removes p from routing; queued input may still be read.
 	detach(p *Pipe)
-	// checkFirst is called for the first frame of every outgoing message.
-	checkFirst(frame []byte) error
-	send(m *pool.Msg) error
 	recv(m *pool.Msg) error
 	canSend() bool
 	canRecv() bool
+}
+
+// msgSender is a policy that routes whole messages.
+type msgSender interface {
+	// checkFirst is called for the first frame of every outgoing message.
+	checkFirst(frame []byte) error
+	send(m *pool.Msg) error
+}
+
+// frameSender is a policy that takes outgoing frames one at a time
+// (STREAM); a frame refused with EAGAIN is offered again when the socket
+// has room.
+type frameSender interface {
+	sendFrame(f []byte, more bool) error
+}
+
+// connectHook is a policy that names a pipe made by Connect at once, before
+// any connection (STREAM); rid is CONNECT_ROUTING_ID. false refuses it.
+type connectHook interface {
+	connected(p *Pipe, rid []byte) bool
 }
 
 // Socket is a ZeroMQ socket: a routing policy over a set of pipes, each
@@ -38,12 +56,17 @@ type Socket struct {
 	inSig chan struct{} // some pipe got input
 	// outSig is poked when some pipe's outbound queue has room again.
 	outSig chan struct{}
-	// closing is closed by Close: blocked calls return and engines linger.
-	closing chan struct{}
-	// killed is closed when the LINGER period after Close runs out: every
-	// connection still open is dropped with whatever it had queued.
-	killed    chan struct{}
-	killOnce  sync.Once
+	// closeCtx is done once Close is called: blocked calls return and
+	// engines linger; closing is its Done channel.
+	closeCtx context.Context
+	closeFn  context.CancelFunc
+	closing  <-chan struct{}
+	// life is the root of the socket's lifetime tree (listeners,
+	// sessions, connections): it ends when the LINGER period after Close
+	// runs out, and every connection still open is dropped with whatever
+	// it had queued.
+	life      context.Context
+	endLife   context.CancelFunc
 	killTimer *time.Timer
 
 	// inbound is set (for good, by newSocket) when the policy consumes its
@@ -55,10 +78,12 @@ type Socket struct {
 	mu       sync.Mutex
 	closed   bool
 	pol      policy
+	msgs     msgSender   // pol, when it routes whole messages
+	frames   frameSender // pol, when it takes frames one at a time
 	opt      options
 	pipes    map[*Pipe]struct{}
 	binds    []*listener
-	connects []*connecter
+	connects []*session // connecting sessions (tcp, ipc)
 	inproc   inprocState
 	lingerTo time.Time // zero means forever; set by Close
 	// lastEndpoint is what LAST_ENDPOINT reports: the last endpoint bound
@@ -139,15 +164,16 @@ func (s *Socket) Unwatch(c chan struct{}) {
 
 func newSocket(ctx *Context, t SocketType) (*Socket, error) {
 	s := &Socket{
-		ctx:     ctx,
-		typ:     t,
-		inSig:   make(chan struct{}, 1),
-		outSig:  make(chan struct{}, 1),
-		closing: make(chan struct{}),
-		killed:  make(chan struct{}),
-		pipes:   make(map[*Pipe]struct{}),
-		opt:     defaultOptions(),
+		ctx:    ctx,
+		typ:    t,
+		inSig:  make(chan struct{}, 1),
+		outSig: make(chan struct{}, 1),
+		pipes:  make(map[*Pipe]struct{}),
+		opt:    defaultOptions(),
 	}
+	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
+	s.closing = s.closeCtx.Done()
+	s.life, s.endLife = context.WithCancel(context.Background())
 	switch t {
 	case PAIR:
 		s.pol = &pairPolicy{}
@@ -172,6 +198,11 @@ func newSocket(ctx *Context, t SocketType) (*Socket, error) {
 		s.pol = newStreamPolicy(s)
 	default:
 		return nil, EINVAL
+	}
+	if fs, ok := s.pol.(frameSender); ok {
+		s.frames = fs
+	} else {
+		s.msgs = s.pol.(msgSender)
 	}
 	return s, nil
 }
@@ -266,8 +297,8 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	if err := s.errIfDead(); err != nil {
 		return err
 	}
-	if s.typ == STREAM {
-		return s.sendStream(head, last, flags)
+	if s.frames != nil {
+		return s.sendFrames(head, last, flags)
 	}
 	// As libzmq, a message is admitted (or refused: EFSM, EHOSTUNREACH,
 	// EAGAIN after DONTWAIT or SNDTIMEO) on its first frame; once admitted,
@@ -282,7 +313,7 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	whole := starting && flags&SndMore == 0
 	if starting && !whole {
 		err := s.wait(flags, s.opt.int(OptSndtimeo), s.outSig, func() error {
-			if err := s.pol.checkFirst(first); err != nil {
+			if err := s.msgs.checkFirst(first); err != nil {
 				return err
 			}
 			if !s.pol.canSend() {
@@ -311,11 +342,11 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 	}
 	err := s.wait(flags, s.opt.int(OptSndtimeo), s.outSig, func() error {
 		if whole {
-			if err := s.pol.checkFirst(first); err != nil {
+			if err := s.msgs.checkFirst(first); err != nil {
 				return err
 			}
 		}
-		return s.pol.send(m)
+		return s.msgs.send(m)
 	})
 	if err != nil {
 		m.Release()
@@ -324,6 +355,24 @@ func (s *Socket) send(head [][]byte, last []byte, flags Flag) error {
 		}
 		// The peer went away (or another sender took the room) after
 		// the message was admitted: libzmq drops such a message.
+	}
+	return nil
+}
+
+// sendFrames hands frames one at a time to a frameSender policy, waiting
+// on each as flags and SNDTIMEO allow. The caller holds s.mu.
+func (s *Socket) sendFrames(head [][]byte, last []byte, flags Flag) error {
+	for i := 0; i <= len(head); i++ {
+		f, more := last, flags&SndMore != 0
+		if i < len(head) {
+			f, more = head[i], true
+		}
+		err := s.wait(flags, s.opt.int(OptSndtimeo), s.outSig, func() error {
+			return s.frames.sendFrame(f, more)
+		})
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -440,12 +489,6 @@ func (s *Socket) Events() int {
 	return s.events()
 }
 
-// addPipe makes a pipe with the current high-water marks and offers it to the
-// policy. The caller holds mu. It returns nil when the policy refuses.
-func (s *Socket) addPipe() *Pipe {
-	return s.attachPipe(newPipe(s, s.opt.int(OptSndhwm), s.opt.int(OptRcvhwm)))
-}
-
 // attachPipe offers p to the policy and, if taken, adds it to the socket.
 // The caller holds mu.
 func (s *Socket) attachPipe(p *Pipe) *Pipe {
@@ -490,7 +533,7 @@ func (s *Socket) Close() error {
 		return ENOTSOCK
 	}
 	s.closed = true
-	close(s.closing)
+	s.closeFn()
 	s.closeInproc()
 	s.pokeWatchers()
 	switch {
@@ -512,9 +555,9 @@ func (s *Socket) Close() error {
 	// Connecters with nothing to deliver stop now (even mid-dial or
 	// mid-handshake); the others go on until their queue is flushed or
 	// LINGER runs out.
-	for _, c := range s.connects {
-		if c.pipe == nil || c.pipe.out.len() == 0 {
-			c.halt()
+	for _, ss := range s.connects {
+		if ss.pipe == nil || ss.pipe.out.len() == 0 {
+			ss.halt()
 		}
 	}
 	s.pending.Release()
@@ -545,7 +588,7 @@ func (s *Socket) Close() error {
 }
 
 // kill drops every remaining connection at once.
-func (s *Socket) kill() { s.killOnce.Do(func() { close(s.killed) }) }
+func (s *Socket) kill() { s.endLife() }
 
 // lingerDeadline returns when queued output must be given up after Close,
 // and whether there is such a limit. The caller holds mu.
@@ -554,146 +597,4 @@ func (s *Socket) lingerDeadline() (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return s.lingerTo, !s.lingerTo.IsZero()
-}
-
-// Bind listens on endpoint (tcp, ipc) or registers an inproc name.
-func (s *Socket) Bind(endpoint string) error {
-	s.mu.Lock()
-	if err := s.errIfDead(); err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	ep, err := parseEndpoint(endpoint)
-	if err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	if ep.transport == "inproc" {
-		return s.bindInproc(ep, endpoint) // releases mu
-	}
-	defer s.mu.Unlock()
-	l, err := listen(s, ep, endpoint)
-	if err != nil {
-		s.eventLocked(EventBindFailed, errnoValue(err), endpoint)
-		return err
-	}
-	s.binds = append(s.binds, l)
-	s.lastEndpoint = l.endpoint
-	s.eventLocked(EventListening, connFD(l.ln), l.endpoint)
-	return nil
-}
-
-// Unbind stops listening on an endpoint given to Bind (or the resolved
-// endpoint LAST_ENDPOINT reported) and closes the connections it accepted.
-// An inproc name is only unregistered: as in libzmq, the connections made
-// through it stay up.
-func (s *Socket) Unbind(endpoint string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.errIfDead(); err != nil {
-		return err
-	}
-	if ep, err := parseEndpoint(endpoint); err == nil && ep.transport == "inproc" {
-		return s.unbindInproc(ep)
-	}
-	for i, l := range s.binds {
-		if l.endpoint == endpoint || l.asGiven == endpoint {
-			s.binds = append(s.binds[:i], s.binds[i+1:]...)
-			l.stop()
-			s.eventLocked(EventClosed, -1, l.endpoint)
-			return nil
-		}
-	}
-	return ENOENT
-}
-
-// Connect starts connecting (and reconnecting) to endpoint in the
-// background. Unless IMMEDIATE is set, messages queue for the peer at once.
-// An inproc connection is made at once if the name is bound, or when it
-// gets bound; IMMEDIATE does not apply to it (as in libzmq).
-func (s *Socket) Connect(endpoint string) error {
-	s.mu.Lock()
-	if err := s.errIfDead(); err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	ep, err := parseEndpoint(endpoint)
-	if err != nil {
-		s.mu.Unlock()
-		return err
-	}
-	if ep.transport == "inproc" {
-		return s.connectInproc(ep, endpoint) // releases mu
-	}
-	defer s.mu.Unlock()
-	if ep.transport == "tcp" {
-		if ep.host == "*" {
-			return EINVAL
-		}
-		if _, err := net.LookupPort("tcp", ep.port); err != nil || ep.port == "0" || ep.port == "*" {
-			return EINVAL
-		}
-	}
-	c := &connecter{s: s, ep: ep, asGiven: endpoint, stop: make(chan struct{})}
-	c.rid = s.opt.bytes[OptConnectRoutingID]
-	c.tcp = s.opt.tcpTuning()
-	s.opt.bytes[OptConnectRoutingID] = nil
-	if !s.opt.flag(OptImmediate) {
-		c.pipe = s.addPipe()
-		if c.pipe == nil {
-			return nil // PAIR already has its peer; libzmq accepts and ignores
-		}
-		if s.typ == STREAM && !s.pol.handshaken(c.pipe, c.rid) {
-			// A raw peer is routable from Connect on, as in libzmq; its
-			// CONNECT_ROUTING_ID must not be taken.
-			s.removePipe(c.pipe)
-			return EINVAL
-		}
-	}
-	s.connects = append(s.connects, c)
-	s.lastEndpoint = endpoint
-	s.wg.Add(1)
-	go c.run()
-	return nil
-}
-
-// Disconnect stops connecting to an endpoint given to Connect and drops its
-// pipe. Messages already sent to an inproc peer stay readable by it.
-func (s *Socket) Disconnect(endpoint string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.errIfDead(); err != nil {
-		return err
-	}
-	if ep, err := parseEndpoint(endpoint); err == nil && ep.transport == "inproc" {
-		return s.disconnectInproc(endpoint)
-	}
-	found := false
-	kept := s.connects[:0]
-	for _, c := range s.connects {
-		if c.asGiven == endpoint {
-			found = true
-			c.halt()
-			if c.pipe != nil {
-				s.removePipe(c.pipe)
-			}
-			continue
-		}
-		kept = append(kept, c)
-	}
-	s.connects = kept
-	if !found {
-		return ENOENT
-	}
-	return nil
-}
-
-// dropConnecter forgets a connecter whose goroutine ended. The caller holds mu.
-func (s *Socket) dropConnecter(c *connecter) {
-	for i, x := range s.connects {
-		if x == c {
-			s.connects = append(s.connects[:i], s.connects[i+1:]...)
-			return
-		}
-	}
 }

@@ -1,11 +1,11 @@
 package core
 
 import (
-	"errors"
+	"context"
 	"net"
+	"sync/atomic"
 
 	"github.com/monocoque-go/monocoque/pool"
-	"github.com/monocoque-go/monocoque/wire"
 )
 
 // STREAM sockets (libzmq's ZMQ_STREAM) talk to peers that know nothing of
@@ -16,13 +16,9 @@ import (
 // connection's arrival and its loss are each announced as [id, ""]. Sending
 // [id, ""] closes the connection.
 //
-// The engine is the ZMTP engine with the raw flag set: the listener and the
-// connecter start it through startEngine, its reader is rawReadLoop and its
-// writer writes message bodies with no frame headers (appendRaw).
-
-// errHangUp stops an engine's writer at the mark a STREAM socket's user
-// queued to close the connection.
-var errHangUp = errors.New("stream: connection closed by the user")
+// Everything particular to STREAM is in this file: the policy (it makes
+// its connections' engines, names pipes at Connect and takes outgoing
+// frames one at a time) and the raw engine.
 
 // Raw input is read into chunks of rawChunk bytes; a read goes into what is
 // left of the current chunk unless that is less than rawMinRead. As with
@@ -33,40 +29,53 @@ const (
 	rawMinRead = 2 << 10
 )
 
-// startEngine opens the engine of a new connection: the ZMTP greeting and
-// security handshake, or for a STREAM socket nothing at all.
-func startEngine(s *Socket, conn net.Conn, endpoint string, stop <-chan struct{}) (*engine, error) {
-	if s.typ != STREAM {
-		return handshake(s, conn, endpoint, stop)
-	}
-	return &engine{
-		s:        s,
-		conn:     conn,
-		enc:      wire.NewEncoder(),
-		raw:      true,
-		props:    &Properties{peerAddr: peerHost(conn)},
-		endpoint: endpoint,
-		fd:       connFD(conn),
-		done:     make(chan struct{}),
-	}, nil
+// rawEngine carries a STREAM connection's bytes: each read becomes one
+// message, each queued message is written without framing.
+type rawEngine struct {
+	engineIO
+	props  *Properties
+	notify bool // STREAM_NOTIFY, from the session's options
+	// hungUp is set when the socket's user closed the connection.
+	hungUp atomic.Bool
 }
 
-// rawReadLoop hands each read's bytes to the pipe as one message, with the
+// startEngine makes a STREAM connection's engine: there is no handshake.
+func (st *streamPolicy) startEngine(ctx context.Context, h engineHost, conn net.Conn) (engine, error) {
+	e := &rawEngine{
+		engineIO: newEngineIO(ctx, h, conn),
+		props:    &Properties{peerAddr: peerHost(conn)},
+		notify:   h.options().flag(OptStreamNotify),
+	}
+	e.append = e.appendRaw
+	return e, nil
+}
+
+func (e *rawEngine) peerID() []byte { return nil }
+
+// run moves bytes until the connection ends. A connection the user closed
+// is neither reported to a monitor nor made again, as in libzmq.
+func (e *rawEngine) run(p *Pipe) bool {
+	e.serve(p, func() { e.readLoop(p) })
+	if e.hungUp.Load() {
+		return false
+	}
+	e.h.event(EventDisconnected, e.fd)
+	return true
+}
+
+// readLoop hands each read's bytes to the pipe as one message, with the
 // connect and disconnect notifications around them when STREAM_NOTIFY is
 // on. A connection closed from this side (by the user, Unbind, Disconnect
 // or Close) is not announced, as in libzmq.
-func (e *engine) rawReadLoop(p *Pipe, stop <-chan struct{}) {
-	e.s.mu.Lock()
-	notify := e.s.opt.ints[OptStreamNotify] != 0
-	e.s.mu.Unlock()
+func (e *rawEngine) readLoop(p *Pipe) {
 	batch := make([]pool.Msg, 1)
 	deliver := func(data []byte) {
 		batch[0].Append(data)
 		batch[0].Meta = e.props
-		e.flush(p, batch)
+		e.h.deliver(p, batch)
 		batch[0] = pool.Msg{}
 	}
-	if notify && !p.dead.Load() {
+	if e.notify && !p.dead.Load() {
 		deliver([]byte{})
 	}
 	var buf []byte
@@ -86,34 +95,31 @@ func (e *engine) rawReadLoop(p *Pipe, stop <-chan struct{}) {
 			break
 		}
 	}
-	if notify && !e.closedHere(p, stop) {
+	if e.notify && !e.closedHere(p) {
 		deliver([]byte{})
 	}
 }
 
 // closedHere reports whether this side ended the connection.
-func (e *engine) closedHere(p *Pipe, stop <-chan struct{}) bool {
-	if e.hungUp.Load() || p.dead.Load() {
+func (e *rawEngine) closedHere(p *Pipe) bool {
+	if e.hungUp.Load() || p.dead.Load() || e.ctx.Err() != nil {
 		return true
 	}
 	select {
-	case <-stop:
-		return true
-	case <-e.s.closing:
-		return true
-	case <-e.s.killed:
+	case <-e.h.closing():
 		return true
 	default:
 		return false
 	}
 }
 
-// appendRaw queues a message's bytes for a STREAM connection; the empty
-// message queued by hangUp ends the connection.
-func (e *engine) appendRaw(m *pool.Msg) error {
+// appendRaw queues a message's bytes; the empty message queued by hangUp
+// ends the connection once what came before it is written.
+func (e *rawEngine) appendRaw(m *pool.Msg) error {
 	n := m.Len()
 	if n == 0 {
-		return errHangUp
+		e.hungUp.Store(true)
+		return errFlushAndClose
 	}
 	for i := 0; i < n; i++ {
 		e.enc.AppendRaw(m.Frame(i))
@@ -140,6 +146,13 @@ func newStreamPolicy(s *Socket) *streamPolicy {
 }
 
 func (st *streamPolicy) attach(*Pipe) bool { return true }
+
+// connected names a pipe made by Connect at once: as in libzmq, a raw peer
+// is routable from Connect on. rid is CONNECT_ROUTING_ID, if set; false
+// means it is taken.
+func (st *streamPolicy) connected(p *Pipe, rid []byte) bool {
+	return st.handshaken(p, rid)
+}
 
 // handshaken names a new pipe. rid is the connecter's CONNECT_ROUTING_ID,
 // if any; inproc pipes bring their peer's ROUTING_ID, which a raw socket
@@ -169,43 +182,20 @@ func (st *streamPolicy) detach(p *Pipe) {
 	st.peerTable.detach(p)
 }
 
-// checkFirst and send are not used by Socket.send, which hands STREAM
-// frames to sendFrame one at a time; send does the same for a whole
-// message without waiting.
-func (st *streamPolicy) checkFirst([]byte) error { return nil }
-
-func (st *streamPolicy) send(m *pool.Msg) error {
-	defer m.Release()
-	for i, n := 0, m.Len(); i < n; i++ {
-		if err := st.sendFrame(m.Frame(i), i < n-1, DontWait); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (st *streamPolicy) canSend() bool { return true } // as libzmq: always
 
-// sendFrame takes one outgoing frame. Waiting for room, as flags and
-// SNDTIMEO allow, happens on the id frame, as in libzmq. The caller holds
-// s.mu (released while waiting).
-func (st *streamPolicy) sendFrame(f []byte, more bool, flags Flag) error {
-	s := st.s
+// sendFrame takes one outgoing frame, without waiting: on the id frame it
+// returns EAGAIN while the peer has no room, and the socket waits for it
+// as flags and SNDTIMEO allow, as libzmq does. The caller holds s.mu.
+func (st *streamPolicy) sendFrame(f []byte, more bool) error {
 	if !st.moreOut {
 		if more {
-			var p *Pipe
-			err := s.wait(flags, s.opt.int(OptSndtimeo), s.outSig, func() error {
-				var ok bool
-				if p, ok = st.byID[string(f)]; !ok {
-					return EHOSTUNREACH
-				}
-				if !p.canWrite() {
-					return EAGAIN
-				}
-				return nil
-			})
-			if err != nil {
-				return err
+			p, ok := st.byID[string(f)]
+			if !ok {
+				return EHOSTUNREACH
+			}
+			if !p.canWrite() {
+				return EAGAIN
 			}
 			st.cur = p
 		}
@@ -223,7 +213,7 @@ func (st *streamPolicy) sendFrame(f []byte, more bool, flags Flag) error {
 		return nil
 	}
 	var m pool.Msg
-	s.appendCopy(&m, f)
+	st.s.appendCopy(&m, f)
 	if !p.out.push(&m, true) { // the room was there at the id frame
 		m.Release()
 	}
@@ -241,15 +231,4 @@ func (st *streamPolicy) hangUp(p *Pipe) {
 	p.dead.Store(true)
 	var mark pool.Msg // no frames: appendRaw's signal to close
 	p.out.push(&mark, true)
-}
-
-// sendStream is Send for a STREAM socket. The caller holds s.mu.
-func (s *Socket) sendStream(head [][]byte, last []byte, flags Flag) error {
-	st := s.pol.(*streamPolicy)
-	for _, f := range head {
-		if err := st.sendFrame(f, true, flags); err != nil {
-			return err
-		}
-	}
-	return st.sendFrame(last, flags&SndMore != 0, flags)
 }

@@ -72,7 +72,7 @@ func TestTCPTuningSnapshot(t *testing.T) {
 	must(t, s.Connect("tcp://127.0.0.1:9"))
 	must(t, s.SetInt(OptConnectTimeout, 10))
 	s.mu.Lock()
-	got := s.connects[0].tcp.connectTimeout
+	got := s.connects[0].opt.tcpTuning().connectTimeout
 	s.mu.Unlock()
 	if got != 250 {
 		t.Fatalf("connecter's timeout %d, want the 250 set before Connect", got)

@@ -26,24 +26,24 @@ func (c *Context) zapHandlerBound() bool {
 
 // authenticate settles a mechanism waiting for a ZAP decision and returns
 // the commands to send. Without a handler, libzmq refuses PLAIN clients
-// and lets CURVE and NULL ones in; with one, its answer decides.
-func (e *engine) authenticate(m wire.ZAPMechanism, deadline time.Time) ([][]byte, error) {
-	if !e.s.ctx.zapHandlerBound() {
+// and lets CURVE and NULL ones in; with one, its answer decides. The
+// request carries the domain and routing id of the session's options.
+func (e *zmtpEngine) authenticate(m wire.ZAPMechanism, deadline time.Time) ([][]byte, error) {
+	req := m.ZAPRequest()
+	req.RequestID = []byte(strconv.FormatUint(zapRequestIDs.Add(1), 10))
+	o := e.h.options()
+	req.Domain = string(o.bytes[OptZapDomain])
+	req.Identity = o.bytes[OptRoutingID]
+	if host, _, err := net.SplitHostPort(e.conn.RemoteAddr().String()); err == nil {
+		req.Address = host
+	}
+	reply, bound, err := e.h.zap(req, deadline)
+	if !bound {
 		if m.Name() == wire.MechanismPlain {
 			return nil, errors.New("zap: PLAIN needs a ZAP handler and none is bound")
 		}
 		return m.ZAPReply(wire.ZAPSuccess, "OK", nil, nil)
 	}
-	req := m.ZAPRequest()
-	req.RequestID = []byte(strconv.FormatUint(zapRequestIDs.Add(1), 10))
-	e.s.mu.Lock()
-	req.Domain = string(e.s.opt.bytes[OptZapDomain])
-	req.Identity = append([]byte(nil), e.s.opt.bytes[OptRoutingID]...)
-	e.s.mu.Unlock()
-	if host, _, err := net.SplitHostPort(e.conn.RemoteAddr().String()); err == nil {
-		req.Address = host
-	}
-	reply, err := e.s.ctx.zapExchange(req.Frames(), deadline)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +52,16 @@ func (e *engine) authenticate(m wire.ZAPMechanism, deadline time.Time) ([][]byte
 		return nil, err
 	}
 	return m.ZAPReply(resp.StatusCode, resp.StatusText, resp.UserID, resp.Metadata)
+}
+
+// zap sends a ZAP request to the context's handler; bound is false when
+// none is bound.
+func (c *Context) zap(req wire.ZAPRequest, deadline time.Time) ([][]byte, bool, error) {
+	if !c.zapHandlerBound() {
+		return nil, false, nil
+	}
+	reply, err := c.zapExchange(req.Frames(), deadline)
+	return reply, true, err
 }
 
 // zapExchange sends one request to the context's ZAP handler, as a DEALER
