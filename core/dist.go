@@ -142,7 +142,7 @@ func (d *distributor) send(m *pool.Msg, force bool) {
 }
 
 // writePipe queues m on p, ignoring the high-water mark when force is set.
-func writePipe(p *Pipe, m *pool.Msg, force bool) bool {
+func writePipe(p *pipe, m *pool.Msg, force bool) bool {
 	if !force {
 		return p.write(m)
 	}

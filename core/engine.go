@@ -20,7 +20,7 @@ type engine interface {
 	// run moves messages between the connection and p until the
 	// connection ends or its context is done, and closes it. again is
 	// false when the session must not connect again.
-	run(p *Pipe) (again bool)
+	run(p *pipe) (again bool)
 	// peerID is the routing id the peer announced (nil: none).
 	peerID() []byte
 }
@@ -37,7 +37,7 @@ type engineHost interface {
 	lingerDeadline() (time.Time, bool)
 	// deliver hands received messages to the socket, waiting for room;
 	// after Close it drops them. The batch is emptied.
-	deliver(p *Pipe, batch []pool.Msg)
+	deliver(p *pipe, batch []pool.Msg)
 	// takesSubscriptions reports whether SUBSCRIBE and CANCEL commands are
 	// input for the socket (PUB, XPUB).
 	takesSubscriptions() bool
@@ -97,7 +97,7 @@ func newEngineIO(ctx context.Context, h engineHost, conn net.Conn) engineIO {
 
 // serve runs read (the engine's reader) on this goroutine and the writer
 // on another until both end; the connection is closed on return.
-func (e *engineIO) serve(p *Pipe, read func()) {
+func (e *engineIO) serve(p *pipe, read func()) {
 	writerDone := make(chan struct{})
 	go e.writeLoop(p, writerDone)
 	read()
@@ -108,7 +108,7 @@ func (e *engineIO) serve(p *Pipe, read func()) {
 
 // queueCommand makes cmd the command frame the writer sends next; only the
 // latest waits, so a peer flooding PINGs without reading cannot grow this.
-func (e *engineIO) queueCommand(p *Pipe, cmd []byte) {
+func (e *engineIO) queueCommand(p *pipe, cmd []byte) {
 	e.cmdMu.Lock()
 	e.cmds = append(e.cmds[:0], cmd)
 	e.cmdMu.Unlock()
@@ -117,7 +117,7 @@ func (e *engineIO) queueCommand(p *Pipe, cmd []byte) {
 
 // writeLoop drains the pipe into the connection, one batched write per
 // wake-up, and ends the connection once a closed socket has flushed.
-func (e *engineIO) writeLoop(p *Pipe, done chan struct{}) {
+func (e *engineIO) writeLoop(p *pipe, done chan struct{}) {
 	defer close(done)
 	batch := make([]pool.Msg, 0, maxBatch)
 	lingering := false

@@ -43,9 +43,9 @@ type inprocState struct {
 
 	// Pipes whose peer ended the link, to be removed under mu.
 	reapMu sync.Mutex
-	reap   []*Pipe
+	reap   []*pipe
 	nReap  atomic.Int32
-	spare  []*Pipe // the other reap list, reused (guarded by the socket's mu)
+	spare  []*pipe // the other reap list, reused (guarded by the socket's mu)
 }
 
 // inprocLink is one inproc connection.
@@ -54,7 +54,7 @@ type inprocLink struct {
 	name     string // the bound name
 	endpoint string // as given to Connect
 	conn     *Socket
-	connPipe *Pipe
+	connPipe *pipe
 	toBind   *queue // conn → bind
 	toConn   *queue // bind → conn
 
@@ -73,7 +73,7 @@ type inprocLink struct {
 	// mu guards the fields below and the high-water marks; the queues'
 	// own locks are taken under it (setHWMs).
 	mu         sync.Mutex
-	bindPipe   *Pipe // nil while pending
+	bindPipe   *pipe // nil while pending
 	bindSndhwm int   // the binder's, from when it attached
 	bindRcvhwm int
 	connEnded  bool
@@ -102,7 +102,7 @@ func inprocHWM(sndhwm, rcvhwm int) int {
 
 // setHWMs records new high-water marks of p's socket (SetInt) and applies
 // them to the link's queues. The caller holds p's socket's mu.
-func (l *inprocLink) setHWMs(p *Pipe, sndhwm, rcvhwm int) {
+func (l *inprocLink) setHWMs(p *pipe, sndhwm, rcvhwm int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if p == l.connPipe {
@@ -135,8 +135,8 @@ func setConflate(q *queue, on bool) {
 
 // addInprocPipe makes s's end of l and offers it to the policy; nil means
 // refused (a PAIR that already has its peer). The caller holds s.mu.
-func (s *Socket) addInprocPipe(l *inprocLink, in, out *queue) *Pipe {
-	return s.attachPipe(&Pipe{s: s, in: in, out: out, link: l})
+func (s *Socket) addInprocPipe(l *inprocLink, in, out *queue) *pipe {
+	return s.attachPipe(&pipe{s: s, in: in, out: out, link: l})
 }
 
 // connectInproc is Connect for "inproc://name". It is called with s.mu
@@ -250,7 +250,7 @@ func (s *Socket) attachInproc(l *inprocLink) bool {
 		l.mu.Unlock()
 		return false
 	}
-	p := &Pipe{s: s, in: l.toBind, out: l.toConn, link: l}
+	p := &pipe{s: s, in: l.toBind, out: l.toConn, link: l}
 	l.bindPipe = p
 	connEnded := l.connEnded
 	l.bindSndhwm, l.bindRcvhwm = s.opt.int(OptSndhwm), s.opt.int(OptRcvhwm)
@@ -311,9 +311,9 @@ func (l *inprocLink) finishConnect() {
 // removed from that socket. What p's socket queued stays readable by the
 // peer; the peer's pipe is marked dead and handed to the peer for reaping.
 // The caller holds p's socket's mu.
-func (l *inprocLink) end(p *Pipe) {
+func (l *inprocLink) end(p *pipe) {
 	l.mu.Lock()
-	var peer *Pipe
+	var peer *pipe
 	peerEnded := false
 	if p == l.connPipe {
 		l.connEnded = true
@@ -351,7 +351,7 @@ func (l *inprocLink) end(p *Pipe) {
 
 // scheduleReap puts p, a dead inproc pipe, on its socket's reap list. No
 // lock is needed.
-func (s *Socket) scheduleReap(p *Pipe) {
+func (s *Socket) scheduleReap(p *pipe) {
 	s.inproc.reapMu.Lock()
 	s.inproc.reap = append(s.inproc.reap, p)
 	s.inproc.nReap.Add(1)

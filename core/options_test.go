@@ -1,6 +1,10 @@
 package core
 
-import "testing"
+import (
+	"os"
+	"strings"
+	"testing"
+)
 
 // TestOptionDefaults checks the table's defaults against libzmq 4.3's.
 func TestOptionDefaults(t *testing.T) {
@@ -144,6 +148,56 @@ func TestOptionSnapshotReconnect(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		if _, err := mon.RecvMsg(0); err != nil {
 			t.Fatalf("retry %d: %v", i, err)
+		}
+	}
+}
+
+// TestOptionTableDocumented keeps docs/ARCHITECTURE.md's table of when
+// options take effect true to optTable.
+func TestOptionTableDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/ARCHITECTURE.md")
+	must(t, err)
+	text := string(doc)
+	begin := strings.Index(text, "<!-- options table: begin -->")
+	end := strings.Index(text, "<!-- options table: end -->")
+	if begin < 0 || end < begin {
+		t.Fatal("options table markers not found")
+	}
+	labels := map[optWhen]string{
+		whenSnapshot:    "snapshot at Bind/Connect",
+		whenPipes:       "snapshot, and pushed to existing pipes",
+		whenLive:        "read at each call",
+		whenNextConnect: "taken by the next Connect",
+		whenRead:        "read only",
+		whenStored:      "stored and reported only",
+	}
+	documented := map[string]string{}
+	for _, line := range strings.Split(text[begin:end], "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) != 4 || strings.HasPrefix(strings.TrimSpace(cells[1]), "---") {
+			continue
+		}
+		label := strings.TrimSpace(cells[1])
+		for _, name := range strings.Split(cells[2], ",") {
+			documented[strings.TrimSpace(name)] = label
+		}
+	}
+	for opt := range optTable {
+		d := &optTable[opt]
+		if d.kind == 0 {
+			continue
+		}
+		got, ok := documented[d.name]
+		if !ok {
+			t.Errorf("%s is not in the table", d.name)
+		} else if got != labels[d.when] {
+			t.Errorf("%s is documented as %q, the code says %q", d.name, got, labels[d.when])
+		}
+		delete(documented, d.name)
+	}
+	for name := range documented {
+		if name != "options" { // the header row
+			t.Errorf("%s is documented but not in optTable", name)
 		}
 	}
 }

@@ -6,12 +6,12 @@ import (
 	"github.com/monocoque-go/monocoque/pool"
 )
 
-// Pipe links a socket to one peer: an inbound queue filled by the peer's
+// pipe links a socket to one peer: an inbound queue filled by the peer's
 // engine and drained by the socket, and an outbound queue filled by the
 // socket and drained by the engine's writer. A pipe made by Connect outlives
 // its connections (messages queue up while reconnecting); one made for an
 // accepted connection ends with it.
-type Pipe struct {
+type pipe struct {
 	s   *Socket
 	in  *queue
 	out *queue
@@ -38,8 +38,8 @@ type Pipe struct {
 
 // newPipe makes a pipe for a connection of s with the given options (the
 // session's snapshot).
-func newPipe(s *Socket, o *options) *Pipe {
-	p := &Pipe{
+func newPipe(s *Socket, o *options) *pipe {
+	p := &pipe{
 		s:       s,
 		wake:    make(chan struct{}, 1),
 		inSpace: make(chan struct{}, 1),
@@ -57,10 +57,10 @@ func newPipe(s *Socket, o *options) *Pipe {
 }
 
 // canWrite reports whether the outbound queue takes another message.
-func (p *Pipe) canWrite() bool { return !p.dead.Load() && !p.out.full() }
+func (p *pipe) canWrite() bool { return !p.dead.Load() && !p.out.full() }
 
 // write queues m for the peer; it fails when the pipe is full or dead.
-func (p *Pipe) write(m *pool.Msg) bool {
+func (p *pipe) write(m *pool.Msg) bool {
 	if p.dead.Load() {
 		return false
 	}
@@ -68,4 +68,4 @@ func (p *Pipe) write(m *pool.Msg) bool {
 }
 
 // read takes the next inbound message.
-func (p *Pipe) read(m *pool.Msg) bool { return p.in.pop(m) }
+func (p *pipe) read(m *pool.Msg) bool { return p.in.pop(m) }

@@ -17,7 +17,7 @@ import (
 // even when nobody calls Recv). The engine hands them each batch of
 // messages under the socket's lock; the policy owns the messages.
 type inboundPolicy interface {
-	inbound(p *Pipe, batch []pool.Msg)
+	inbound(p *pipe, batch []pool.Msg)
 }
 
 // optionWatcher is implemented by policies that cache options: it is called
@@ -30,13 +30,6 @@ type optionWatcher interface {
 // UNSUBSCRIBE options.
 type subscriptionSetter interface {
 	setSubscription(topic []byte, subscribe bool) error
-}
-
-// consumeInbound gives batch to the socket's inbound policy.
-func (s *Socket) consumeInbound(p *Pipe, batch []pool.Msg) {
-	s.mu.Lock()
-	s.inbound.inbound(p, batch)
-	s.mu.Unlock()
 }
 
 // subscriptionCommand turns a ZMTP 3.1 SUBSCRIBE or CANCEL command into the
@@ -89,7 +82,7 @@ type xpubPolicy struct {
 	plain bool // PUB: no Recv, nothing reported
 	dist  distributor
 	subs  subTrie
-	byP   map[*Pipe]*subscriber
+	byP   map[*pipe]*subscriber
 
 	verbose, verboser, nodrop, manual, invert bool
 
@@ -109,7 +102,7 @@ type xpubNote struct {
 }
 
 func newXpubPolicy(s *Socket, plain bool) *xpubPolicy {
-	return &xpubPolicy{s: s, plain: plain, byP: make(map[*Pipe]*subscriber)}
+	return &xpubPolicy{s: s, plain: plain, byP: make(map[*pipe]*subscriber)}
 }
 
 func (x *xpubPolicy) optionChanged(Option) {
@@ -120,7 +113,7 @@ func (x *xpubPolicy) optionChanged(Option) {
 	x.invert = x.s.opt.flag(OptInvertMatching)
 }
 
-func (x *xpubPolicy) attach(p *Pipe) bool {
+func (x *xpubPolicy) attach(p *pipe) bool {
 	sub := &subscriber{p: p}
 	x.byP[p] = sub
 	x.dist.attach(sub)
@@ -134,12 +127,12 @@ func (x *xpubPolicy) attach(p *Pipe) bool {
 	return true
 }
 
-func (x *xpubPolicy) handshaken(*Pipe, []byte) bool { return true }
+func (x *xpubPolicy) handshaken(*pipe, []byte) bool { return true }
 
 // detach drops the pipe's subscriptions; XPUB reports the topics nobody
 // holds any more (every topic of the pipe with XPUB_VERBOSER or, in manual
 // mode, every topic the pipe asked for).
-func (x *xpubPolicy) detach(p *Pipe) {
+func (x *xpubPolicy) detach(p *pipe) {
 	sub := x.byP[p]
 	if sub == nil {
 		return
@@ -189,7 +182,7 @@ func (x *xpubPolicy) note(m pool.Msg, from *subscriber) {
 
 // inbound applies the subscriptions that arrived on p; XPUB keeps what the
 // user should see.
-func (x *xpubPolicy) inbound(p *Pipe, batch []pool.Msg) {
+func (x *xpubPolicy) inbound(p *pipe, batch []pool.Msg) {
 	sub := x.byP[p]
 	queued := false
 	for i := range batch {
@@ -371,7 +364,7 @@ type xsubPolicy struct {
 	fq     fairQueue
 	dist   distributor
 	subs   subTrie
-	byP    map[*Pipe]*subscriber
+	byP    map[*pipe]*subscriber
 	invert bool
 	// SUB: a matching message taken by canRecv, handed out by recv.
 	pre    pool.Msg
@@ -379,12 +372,12 @@ type xsubPolicy struct {
 }
 
 func newXsubPolicy(s *Socket, plain bool) *xsubPolicy {
-	return &xsubPolicy{s: s, plain: plain, byP: make(map[*Pipe]*subscriber)}
+	return &xsubPolicy{s: s, plain: plain, byP: make(map[*pipe]*subscriber)}
 }
 
 func (x *xsubPolicy) optionChanged(Option) { x.invert = x.s.opt.flag(OptInvertMatching) }
 
-func (x *xsubPolicy) attach(p *Pipe) bool {
+func (x *xsubPolicy) attach(p *pipe) bool {
 	sub := &subscriber{p: p}
 	x.byP[p] = sub
 	x.dist.attach(sub)
@@ -393,7 +386,7 @@ func (x *xsubPolicy) attach(p *Pipe) bool {
 }
 
 // handshaken sends every subscription to the (re)connected peer.
-func (x *xsubPolicy) handshaken(p *Pipe, _ []byte) bool {
+func (x *xsubPolicy) handshaken(p *pipe, _ []byte) bool {
 	sub := x.byP[p]
 	if sub == nil {
 		return true
@@ -408,7 +401,7 @@ func (x *xsubPolicy) handshaken(p *Pipe, _ []byte) bool {
 	return true
 }
 
-func (x *xsubPolicy) detach(p *Pipe) {
+func (x *xsubPolicy) detach(p *pipe) {
 	if sub := x.byP[p]; sub != nil {
 		delete(x.byP, p)
 		x.dist.detach(sub)

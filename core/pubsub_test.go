@@ -619,7 +619,7 @@ func BenchmarkPubRoute(b *testing.B) {
 			s, _ := ctx.NewSocket(PUB)
 			defer func() { s.Close(); ctx.Term() }()
 			x := s.pol.(*xpubPolicy)
-			pipes := make([]*Pipe, n)
+			pipes := make([]*pipe, n)
 			noHWM := defaultOptions()
 			noHWM.ints[OptSndhwm], noHWM.ints[OptRcvhwm] = 0, 0
 			for i := range pipes {

@@ -10,16 +10,16 @@ import (
 // loadBalancer hands each outgoing message to the next pipe, in turn, that
 // has room for it.
 type loadBalancer struct {
-	pipes []*Pipe
+	pipes []*pipe
 	cur   int
 }
 
-func (l *loadBalancer) attach(p *Pipe) { l.pipes = append(l.pipes, p) }
+func (l *loadBalancer) attach(p *pipe) { l.pipes = append(l.pipes, p) }
 
-func (l *loadBalancer) detach(p *Pipe) { l.pipes, l.cur = removeFrom(l.pipes, p, l.cur) }
+func (l *loadBalancer) detach(p *pipe) { l.pipes, l.cur = removeFrom(l.pipes, p, l.cur) }
 
 // send queues m on the next pipe with room and returns that pipe.
-func (l *loadBalancer) send(m *pool.Msg) (*Pipe, error) {
+func (l *loadBalancer) send(m *pool.Msg) (*pipe, error) {
 	n := len(l.pipes)
 	for i := 0; i < n; i++ {
 		k := (l.cur + i) % n
@@ -44,22 +44,22 @@ func (l *loadBalancer) canSend() bool {
 // fairQueue takes incoming messages from its pipes in turn, so that no peer
 // can starve the others.
 type fairQueue struct {
-	pipes []*Pipe
+	pipes []*pipe
 	cur   int
 }
 
-func (f *fairQueue) attach(p *Pipe) { f.pipes = append(f.pipes, p) }
+func (f *fairQueue) attach(p *pipe) { f.pipes = append(f.pipes, p) }
 
 // detach forgets p unless it still holds unread input; such a pipe is
 // dropped by recv once it is drained.
-func (f *fairQueue) detach(p *Pipe) {
+func (f *fairQueue) detach(p *pipe) {
 	if p.in.len() == 0 {
 		f.pipes, f.cur = removeFrom(f.pipes, p, f.cur)
 	}
 }
 
 // recv takes the next message into m and returns the pipe it came from.
-func (f *fairQueue) recv(m *pool.Msg) (*Pipe, error) {
+func (f *fairQueue) recv(m *pool.Msg) (*pipe, error) {
 	for i := 0; i < len(f.pipes); {
 		k := (f.cur + i) % len(f.pipes)
 		p := f.pipes[k]
@@ -87,7 +87,7 @@ func (f *fairQueue) canRecv() bool {
 
 // removeFrom deletes p from list, keeping cur pointing at the same next
 // element.
-func removeFrom(list []*Pipe, p *Pipe, cur int) ([]*Pipe, int) {
+func removeFrom(list []*pipe, p *pipe, cur int) ([]*pipe, int) {
 	for i, x := range list {
 		if x == p {
 			copy(list[i:], list[i+1:])
@@ -111,7 +111,7 @@ type noSend struct{}
 func (noSend) send(*pool.Msg) error          { return ENOTSUP }
 func (noSend) checkFirst([]byte) error       { return ENOTSUP }
 func (noSend) canSend() bool                 { return false }
-func (noSend) handshaken(*Pipe, []byte) bool { return true }
+func (noSend) handshaken(*pipe, []byte) bool { return true }
 
 type noRecv struct{}
 
@@ -125,18 +125,18 @@ type lbfq struct {
 	fq fairQueue
 }
 
-func (d *lbfq) attach(p *Pipe) bool {
+func (d *lbfq) attach(p *pipe) bool {
 	d.lb.attach(p)
 	d.fq.attach(p)
 	return true
 }
 
-func (d *lbfq) detach(p *Pipe) {
+func (d *lbfq) detach(p *pipe) {
 	d.lb.detach(p)
 	d.fq.detach(p)
 }
 
-func (d *lbfq) handshaken(*Pipe, []byte) bool { return true }
+func (d *lbfq) handshaken(*pipe, []byte) bool { return true }
 func (d *lbfq) checkFirst([]byte) error       { return nil }
 
 func (d *lbfq) send(m *pool.Msg) error {
@@ -158,10 +158,10 @@ type dealerPolicy struct{ lbfq }
 // pairPolicy: PAIR talks to exactly one peer; later pipes are refused.
 type pairPolicy struct {
 	lbfq
-	peer *Pipe
+	peer *pipe
 }
 
-func (pp *pairPolicy) attach(p *Pipe) bool {
+func (pp *pairPolicy) attach(p *pipe) bool {
 	if pp.peer != nil {
 		return false
 	}
@@ -169,7 +169,7 @@ func (pp *pairPolicy) attach(p *Pipe) bool {
 	return pp.lbfq.attach(p)
 }
 
-func (pp *pairPolicy) detach(p *Pipe) {
+func (pp *pairPolicy) detach(p *pipe) {
 	if pp.peer == p {
 		pp.peer = nil
 	}
@@ -182,9 +182,9 @@ type pushPolicy struct {
 	noRecv
 }
 
-func (pp *pushPolicy) attach(p *Pipe) bool           { pp.lb.attach(p); return true }
-func (pp *pushPolicy) detach(p *Pipe)                { pp.lb.detach(p) }
-func (pp *pushPolicy) handshaken(*Pipe, []byte) bool { return true }
+func (pp *pushPolicy) attach(p *pipe) bool           { pp.lb.attach(p); return true }
+func (pp *pushPolicy) detach(p *pipe)                { pp.lb.detach(p) }
+func (pp *pushPolicy) handshaken(*pipe, []byte) bool { return true }
 func (pp *pushPolicy) checkFirst([]byte) error       { return nil }
 func (pp *pushPolicy) canSend() bool                 { return pp.lb.canSend() }
 func (pp *pushPolicy) send(m *pool.Msg) error        { _, err := pp.lb.send(m); return err }
@@ -195,8 +195,8 @@ type pullPolicy struct {
 	noSend
 }
 
-func (pp *pullPolicy) attach(p *Pipe) bool    { pp.fq.attach(p); return true }
-func (pp *pullPolicy) detach(p *Pipe)         { pp.fq.detach(p) }
+func (pp *pullPolicy) attach(p *pipe) bool    { pp.fq.attach(p); return true }
+func (pp *pullPolicy) detach(p *pipe)         { pp.fq.detach(p) }
 func (pp *pullPolicy) canRecv() bool          { return pp.fq.canRecv() }
 func (pp *pullPolicy) recv(m *pool.Msg) error { _, err := pp.fq.recv(m); return err }
 
@@ -206,11 +206,11 @@ type reqPolicy struct {
 	lbfq
 	s         *Socket
 	waiting   bool  // a request is out, a reply is due
-	replyPipe *Pipe // where the request went
+	replyPipe *pipe // where the request went
 	reqID     uint32
 }
 
-func (r *reqPolicy) detach(p *Pipe) {
+func (r *reqPolicy) detach(p *pipe) {
 	if r.replyPipe == p {
 		r.replyPipe = nil
 	}
@@ -283,11 +283,11 @@ func (r *reqPolicy) canRecv() bool { return r.waiting && r.fq.canRecv() }
 type repPolicy struct {
 	lbfq
 	replying  bool
-	replyPipe *Pipe
+	replyPipe *pipe
 	envelope  pool.Msg
 }
 
-func (r *repPolicy) detach(p *Pipe) {
+func (r *repPolicy) detach(p *pipe) {
 	if r.replyPipe == p {
 		r.replyPipe = nil
 	}
@@ -356,13 +356,13 @@ func (r *repPolicy) canRecv() bool { return !r.replying && r.fq.canRecv() }
 // fair-queued input from the pipes that have an id.
 type peerTable struct {
 	fq     fairQueue
-	byID   map[string]*Pipe
+	byID   map[string]*pipe
 	nextID uint32
 	ids    slab // copies of ids handed out with received messages
 }
 
 func newPeerTable() peerTable {
-	return peerTable{byID: make(map[string]*Pipe), nextID: rand.Uint32()}
+	return peerTable{byID: make(map[string]*pipe), nextID: rand.Uint32()}
 }
 
 // generateID returns a fresh id. It starts with a zero byte, which libzmq
@@ -375,7 +375,7 @@ func (t *peerTable) generateID() []byte {
 }
 
 // name makes p routable as id and starts taking its input.
-func (t *peerTable) name(p *Pipe, id []byte) {
+func (t *peerTable) name(p *pipe, id []byte) {
 	p.id = append([]byte(nil), id...)
 	p.id = p.id[:len(p.id):len(p.id)]
 	p.identified = true
@@ -384,13 +384,13 @@ func (t *peerTable) name(p *Pipe, id []byte) {
 }
 
 // unroute makes p's id unknown for sending; its input stays readable.
-func (t *peerTable) unroute(p *Pipe) {
+func (t *peerTable) unroute(p *pipe) {
 	if p.identified && t.byID[string(p.id)] == p {
 		delete(t.byID, string(p.id))
 	}
 }
 
-func (t *peerTable) detach(p *Pipe) {
+func (t *peerTable) detach(p *pipe) {
 	if p.identified {
 		t.unroute(p)
 		t.fq.detach(p)
@@ -424,9 +424,9 @@ func newRouterPolicy(s *Socket) *routerPolicy {
 
 // attach waits for the handshake: a ROUTER pipe is routable only once its
 // peer's id is known.
-func (r *routerPolicy) attach(*Pipe) bool { return true }
+func (r *routerPolicy) attach(*pipe) bool { return true }
 
-func (r *routerPolicy) handshaken(p *Pipe, peerID []byte) bool {
+func (r *routerPolicy) handshaken(p *pipe, peerID []byte) bool {
 	if p.identified {
 		if string(peerID) == string(p.id) || len(peerID) == 0 && p.id[0] == 0 {
 			return true

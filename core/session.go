@@ -124,7 +124,7 @@ type session struct {
 	endpoint string // what monitor events name
 
 	// pipe is guarded by s.mu; nil while IMMEDIATE and not connected.
-	pipe *Pipe
+	pipe *pipe
 	// discarding belongs to the engine reader running: the socket was
 	// closed while the pipe was full, so input is dropped from now on.
 	discarding bool
@@ -371,7 +371,7 @@ func (ss *session) zap(req wire.ZAPRequest, deadline time.Time) ([][]byte, bool,
 // closed it drops input instead. PUB and XPUB take their input at once,
 // under the socket's lock, so that subscriptions apply even when nobody
 // calls Recv.
-func (ss *session) deliver(p *Pipe, batch []pool.Msg) {
+func (ss *session) deliver(p *pipe, batch []pool.Msg) {
 	s := ss.s
 	if s.inbound != nil {
 		s.mu.Lock()

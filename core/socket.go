@@ -17,12 +17,12 @@ import (
 // retries. Every policy is also a msgSender or a frameSender.
 type policy interface {
 	// attach offers a new pipe; false refuses it (PAIR takes only one).
-	attach(p *Pipe) bool
+	attach(p *pipe) bool
 	// handshaken tells the policy that p's peer (re)completed its handshake.
 	// It returns false when the peer must be refused (ROUTER duplicate id).
-	handshaken(p *Pipe, peerID []byte) bool
+	handshaken(p *pipe, peerID []byte) bool
 	// detach removes p from routing; queued input may still be read.
-	detach(p *Pipe)
+	detach(p *pipe)
 	recv(m *pool.Msg) error
 	canSend() bool
 	canRecv() bool
@@ -45,7 +45,7 @@ type frameSender interface {
 // connectHook is a policy that names a pipe made by Connect at once, before
 // any connection (STREAM); rid is CONNECT_ROUTING_ID. false refuses it.
 type connectHook interface {
-	connected(p *Pipe, rid []byte) bool
+	connected(p *pipe, rid []byte) bool
 }
 
 // Socket is a ZeroMQ socket: a routing policy over a set of pipes, each
@@ -81,7 +81,7 @@ type Socket struct {
 	msgs     msgSender   // pol, when it routes whole messages
 	frames   frameSender // pol, when it takes frames one at a time
 	opt      options
-	pipes    map[*Pipe]struct{}
+	pipes    map[*pipe]struct{}
 	binds    []*listener
 	connects []*session // connecting sessions (tcp, ipc)
 	inproc   inprocState
@@ -168,7 +168,7 @@ func newSocket(ctx *Context, t SocketType) (*Socket, error) {
 		typ:    t,
 		inSig:  make(chan struct{}, 1),
 		outSig: make(chan struct{}, 1),
-		pipes:  make(map[*Pipe]struct{}),
+		pipes:  make(map[*pipe]struct{}),
 		opt:    defaultOptions(),
 	}
 	s.closeCtx, s.closeFn = context.WithCancel(context.Background())
@@ -491,7 +491,7 @@ func (s *Socket) Events() int {
 
 // attachPipe offers p to the policy and, if taken, adds it to the socket.
 // The caller holds mu.
-func (s *Socket) attachPipe(p *Pipe) *Pipe {
+func (s *Socket) attachPipe(p *pipe) *pipe {
 	if !s.pol.attach(p) {
 		return nil
 	}
@@ -504,7 +504,7 @@ func (s *Socket) attachPipe(p *Pipe) *Pipe {
 
 // removePipe detaches p for good: its queued output is dropped, its queued
 // input stays readable until drained. The caller holds mu.
-func (s *Socket) removePipe(p *Pipe) {
+func (s *Socket) removePipe(p *pipe) {
 	if _, ok := s.pipes[p]; !ok {
 		return
 	}

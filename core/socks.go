@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"strconv"
-	"time"
 )
 
 // errSOCKS marks a SOCKS proxy that refused or garbled the connection.
@@ -25,13 +24,14 @@ func (t *tcpTuning) dial(ctx context.Context, network, addr string) (net.Conn, e
 		return nil, err
 	}
 	// Abandon the handshake when ctx ends.
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	release := closeWhenDone(ctx, conn)
 	err = socksConnect(conn, addr)
-	if !stop() || err != nil {
+	release()
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
 		conn.Close()
-		if err == nil {
-			err = ctx.Err()
-		}
 		return nil, err
 	}
 	return conn, nil

@@ -54,7 +54,7 @@ func (e *rawEngine) peerID() []byte { return nil }
 
 // run moves bytes until the connection ends. A connection the user closed
 // is neither reported to a monitor nor made again, as in libzmq.
-func (e *rawEngine) run(p *Pipe) bool {
+func (e *rawEngine) run(p *pipe) bool {
 	e.serve(p, func() { e.readLoop(p) })
 	if e.hungUp.Load() {
 		return false
@@ -67,7 +67,7 @@ func (e *rawEngine) run(p *Pipe) bool {
 // connect and disconnect notifications around them when STREAM_NOTIFY is
 // on. A connection closed from this side (by the user, Unbind, Disconnect
 // or Close) is not announced, as in libzmq.
-func (e *rawEngine) readLoop(p *Pipe) {
+func (e *rawEngine) readLoop(p *pipe) {
 	batch := make([]pool.Msg, 1)
 	deliver := func(data []byte) {
 		batch[0].Append(data)
@@ -101,7 +101,7 @@ func (e *rawEngine) readLoop(p *Pipe) {
 }
 
 // closedHere reports whether this side ended the connection.
-func (e *rawEngine) closedHere(p *Pipe) bool {
+func (e *rawEngine) closedHere(p *pipe) bool {
 	if e.hungUp.Load() || p.dead.Load() || e.ctx.Err() != nil {
 		return true
 	}
@@ -138,26 +138,26 @@ type streamPolicy struct {
 	peerTable
 	s       *Socket
 	moreOut bool  // the next frame is data
-	cur     *Pipe // where that data goes; nil drops it
+	cur     *pipe // where that data goes; nil drops it
 }
 
 func newStreamPolicy(s *Socket) *streamPolicy {
 	return &streamPolicy{s: s, peerTable: newPeerTable()}
 }
 
-func (st *streamPolicy) attach(*Pipe) bool { return true }
+func (st *streamPolicy) attach(*pipe) bool { return true }
 
 // connected names a pipe made by Connect at once: as in libzmq, a raw peer
 // is routable from Connect on. rid is CONNECT_ROUTING_ID, if set; false
 // means it is taken.
-func (st *streamPolicy) connected(p *Pipe, rid []byte) bool {
+func (st *streamPolicy) connected(p *pipe, rid []byte) bool {
 	return st.handshaken(p, rid)
 }
 
 // handshaken names a new pipe. rid is the connecter's CONNECT_ROUTING_ID,
 // if any; inproc pipes bring their peer's ROUTING_ID, which a raw socket
 // ignores. It fails only when rid is taken.
-func (st *streamPolicy) handshaken(p *Pipe, rid []byte) bool {
+func (st *streamPolicy) handshaken(p *pipe, rid []byte) bool {
 	if p.identified {
 		return true // a connecter's pipe keeps its id across reconnects
 	}
@@ -175,7 +175,7 @@ func (st *streamPolicy) handshaken(p *Pipe, rid []byte) bool {
 	return true
 }
 
-func (st *streamPolicy) detach(p *Pipe) {
+func (st *streamPolicy) detach(p *pipe) {
 	if st.cur == p {
 		st.cur = nil
 	}
@@ -222,7 +222,7 @@ func (st *streamPolicy) sendFrame(f []byte, more bool) error {
 
 // hangUp closes p's connection once what was queued before has been
 // written; its id is unknown from now on. The caller holds s.mu.
-func (st *streamPolicy) hangUp(p *Pipe) {
+func (st *streamPolicy) hangUp(p *pipe) {
 	st.unroute(p)
 	if p.link != nil {
 		st.s.removePipe(p) // inproc: ending the link is all there is

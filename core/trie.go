@@ -5,7 +5,7 @@ import "bytes"
 // subscriber is one pipe as seen by the publish-subscribe policies: its
 // place in the distributor and whether its peer has been handshaken.
 type subscriber struct {
-	p     *Pipe
+	p     *pipe
 	idx   int  // position in distributor.subs
 	ready bool // a handshake completed at least once (SUB/XSUB)
 }

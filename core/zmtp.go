@@ -133,7 +133,7 @@ ready:
 
 // run moves messages until the connection ends; a ZMTP connection may
 // always be made again.
-func (e *zmtpEngine) run(p *Pipe) bool {
+func (e *zmtpEngine) run(p *pipe) bool {
 	e.serve(p, func() { e.readLoop(p) })
 	e.h.event(EventDisconnected, e.fd)
 	return true
@@ -141,7 +141,7 @@ func (e *zmtpEngine) run(p *Pipe) bool {
 
 // readLoop decodes frames into messages and hands them to the session in
 // batches, as long as the decoder has whole frames buffered.
-func (e *zmtpEngine) readLoop(p *Pipe) {
+func (e *zmtpEngine) readLoop(p *pipe) {
 	batch := make([]pool.Msg, 0, maxBatch)
 	var cur pool.Msg
 	for {
@@ -190,7 +190,7 @@ func (e *zmtpEngine) readLoop(p *Pipe) {
 // command handles a command frame after the handshake; false ends the
 // connection. A SUBSCRIBE or CANCEL sent to a PUB or XPUB comes back as the
 // equivalent subscription message, for the pipe.
-func (e *zmtpEngine) command(p *Pipe, body []byte) (sub pool.Msg, ok bool) {
+func (e *zmtpEngine) command(p *pipe, body []byte) (sub pool.Msg, ok bool) {
 	name, data, err := wire.ParseCommand(body)
 	if err != nil {
 		return sub, false
@@ -204,7 +204,7 @@ func (e *zmtpEngine) command(p *Pipe, body []byte) (sub pool.Msg, ok bool) {
 }
 
 // control handles the other commands; false ends the connection.
-func (e *zmtpEngine) control(p *Pipe, name string, data []byte) bool {
+func (e *zmtpEngine) control(p *pipe, name string, data []byte) bool {
 	switch name {
 	case wire.CmdPing:
 		ttl, ctx, err := wire.ParsePing(data)
