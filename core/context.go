@@ -93,10 +93,9 @@ func (c *Context) Term() error {
 func (c *Context) SetInt(opt, v int) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.ints[opt]; !ok || v < -1 {
-		return EINVAL
-	}
-	if opt == CtxMaxSockets && v < 1 || opt == CtxIOThreads && v < 0 {
+	// As libzmq: every option takes a value of 0 or more, MAX_SOCKETS one
+	// of 1 or more.
+	if _, ok := c.ints[opt]; !ok || v < 0 || opt == CtxMaxSockets && v < 1 {
 		return EINVAL
 	}
 	c.ints[opt] = v

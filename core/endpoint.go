@@ -7,27 +7,12 @@ package core
 // Bind listens on endpoint (tcp, ipc) or registers an inproc name. The
 // listener works with the socket's options as they are now.
 func (s *Socket) Bind(endpoint string) error {
-	s.mu.Lock()
-	if err := s.errIfDead(); err != nil {
-		s.mu.Unlock()
+	tr, a, done, err := s.openEndpoint(endpoint, true)
+	if done {
 		return err
-	}
-	scheme, addr, err := splitEndpoint(endpoint)
-	if err == nil && scheme == "inproc" {
-		var name string
-		if name, err = parseInproc(addr); err == nil {
-			return s.bindInproc(name, endpoint) // releases mu
-		}
 	}
 	defer s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	tr, a, err := resolveEndpoint(scheme, addr, true)
-	if err != nil {
-		return err
-	}
-	l, err := listen(s, tr, a, endpoint)
+	l, err := listen(s, tr, a)
 	if err != nil {
 		s.eventLocked(EventBindFailed, errnoValue(err), endpoint)
 		return err
@@ -44,26 +29,11 @@ func (s *Socket) Bind(endpoint string) error {
 // made at once if the name is bound, or when it gets bound; IMMEDIATE does
 // not apply to it (as in libzmq). A malformed address is refused at once.
 func (s *Socket) Connect(endpoint string) error {
-	s.mu.Lock()
-	if err := s.errIfDead(); err != nil {
-		s.mu.Unlock()
+	tr, a, done, err := s.openEndpoint(endpoint, false)
+	if done {
 		return err
-	}
-	scheme, addr, err := splitEndpoint(endpoint)
-	if err == nil && scheme == "inproc" {
-		var name string
-		if name, err = parseInproc(addr); err == nil {
-			return s.connectInproc(name, endpoint) // releases mu
-		}
 	}
 	defer s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	tr, a, err := resolveEndpoint(scheme, addr, false)
-	if err != nil {
-		return err
-	}
 	rid := s.opt.bytes[OptConnectRoutingID]
 	s.opt.bytes[OptConnectRoutingID] = nil // for this Connect only
 	ss := newSession(s, s.life, s.opt.clone(), endpoint)
@@ -88,6 +58,39 @@ func (s *Socket) Connect(endpoint string) error {
 	return nil
 }
 
+// openEndpoint is what Bind and Connect share. It checks the socket and
+// the endpoint; an inproc endpoint it binds or connects at once, and an
+// error ends the call: both with done set and mu released. Otherwise it
+// returns the transport and address with mu held.
+func (s *Socket) openEndpoint(endpoint string, bind bool) (tr transport, a address, done bool, err error) {
+	s.mu.Lock()
+	if err = s.errIfDead(); err != nil {
+		s.mu.Unlock()
+		return nil, nil, true, err
+	}
+	scheme, addr, err := splitEndpoint(endpoint)
+	if err == nil {
+		err = checkScheme(scheme, s.typ)
+	}
+	if err == nil && scheme == "inproc" {
+		var name string
+		if name, err = parseInproc(addr); err == nil {
+			if bind {
+				return nil, nil, true, s.bindInproc(name, endpoint) // releases mu
+			}
+			return nil, nil, true, s.connectInproc(name, endpoint) // releases mu
+		}
+	}
+	if err == nil {
+		tr, a, err = resolveEndpoint(scheme, addr, bind)
+	}
+	if err != nil {
+		s.mu.Unlock()
+		return nil, nil, true, err
+	}
+	return tr, a, false, nil
+}
+
 // Unbind ends an endpoint: one given to Bind (or the resolved endpoint
 // LAST_ENDPOINT reported), whose listener stops and whose accepted
 // connections close, or one given to Connect, as libzmq's zmq_unbind and
@@ -108,6 +111,9 @@ func (s *Socket) termEndpoint(endpoint string) error {
 		return err
 	}
 	scheme, addr, err := splitEndpoint(endpoint)
+	if err == nil {
+		err = checkScheme(scheme, s.typ)
+	}
 	if err != nil {
 		return err
 	}
@@ -117,13 +123,20 @@ func (s *Socket) termEndpoint(endpoint string) error {
 		}
 		return s.disconnectInproc(endpoint)
 	}
-	if _, ok := transports[scheme]; !ok {
-		return EPROTONOSUPPORT
+	// As libzmq: a listener is known by its resolved endpoint (what
+	// LAST_ENDPOINT reports; so not by "tcp://*:5555"), a connection by
+	// the endpoint given to Connect, and a tcp endpoint that matches
+	// neither is tried again with its host resolved.
+	key := endpoint
+	if !s.hasEndpoint(key) {
+		if r, ok := transports[scheme].(resolver); ok {
+			key = scheme + "://" + r.resolve(addr, s.opt.flag(OptIPv6))
+		}
 	}
 	found := false
 	binds := s.binds[:0]
 	for _, l := range s.binds {
-		if l.endpoint == endpoint || l.asGiven == endpoint {
+		if l.endpoint == key {
 			found = true
 			l.stop()
 			s.eventLocked(EventClosed, -1, l.endpoint)
@@ -135,7 +148,7 @@ func (s *Socket) termEndpoint(endpoint string) error {
 	s.binds = binds
 	connects := s.connects[:0]
 	for _, ss := range s.connects {
-		if ss.endpoint == endpoint {
+		if ss.endpoint == key {
 			found = true
 			ss.halt()
 			if ss.pipe != nil {
@@ -151,6 +164,22 @@ func (s *Socket) termEndpoint(endpoint string) error {
 		return ENOENT
 	}
 	return nil
+}
+
+// hasEndpoint reports whether a listener or a connecting session goes by
+// key. The caller holds mu.
+func (s *Socket) hasEndpoint(key string) bool {
+	for _, l := range s.binds {
+		if l.endpoint == key {
+			return true
+		}
+	}
+	for _, ss := range s.connects {
+		if ss.endpoint == key {
+			return true
+		}
+	}
+	return false
 }
 
 // dropConnecter forgets a connecting session whose goroutine ended. The

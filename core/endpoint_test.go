@@ -1,6 +1,9 @@
 package core
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestTermEndpoint: as libzmq's term_endpoint, Unbind and Disconnect each
 // end a bound or a connected endpoint.
@@ -55,11 +58,17 @@ func TestConnectRefusesMalformed(t *testing.T) {
 		{"tcp://*:5555", EINVAL},
 		{"tcp://127.0.0.1:*", EINVAL},
 		{"tcp://127.0.0.1", EINVAL},
-		{"tcp://:5555", EINVAL},
+		{"tcp://:5555", nil}, // passes libzmq's check; dialling fails later
 		{"tcp://h\x00st:1", EINVAL},
-		{"tcp://[::1:5555", EINVAL},
+		{"tcp://[::1:5555", nil},
+		{"tcp://127.0.0.1:0", nil},
+		{"tcp://-host:5555", EINVAL},
+		{"", EINVAL},
+		{"tcp://", EINVAL},
+		{"udp://127.0.0.1:5555", ENOCOMPATPROTO},
 		{"no-scheme", EINVAL},
-		{"pgm://eth0;239.1.1.1:5555", EPROTONOSUPPORT},
+		{"pgm://eth0;239.1.1.1:5555", ENOCOMPATPROTO}, // not for a DEALER
+		{"tipc://{5560,0,0}", EPROTONOSUPPORT},
 		{"bogus://x", EPROTONOSUPPORT},
 		{"inproc://", EINVAL},
 		{"tcp://localhost:5555", nil},
@@ -89,5 +98,31 @@ func TestUnbindConnectedStopsReconnecting(t *testing.T) {
 	push.mu.Unlock()
 	if n != 0 {
 		t.Fatalf("%d connecting sessions left", n)
+	}
+}
+
+// TestEndpointSpellings: a listener is known by its resolved endpoint, and
+// a bind takes no host names or service names, as in libzmq.
+func TestEndpointSpellings(t *testing.T) {
+	e := newEnv(t)
+	s := e.socket(PULL)
+	ep := e.bind(s) // tcp://127.0.0.1:PORT
+	port := ep[strings.LastIndexByte(ep, ':')+1:]
+	for _, c := range []struct {
+		call func(string) error
+		ep   string
+		want error
+	}{
+		{s.Bind, "tcp://localhost:0", ENODEV},
+		{s.Bind, "tcp://127.0.0.1:http", EINVAL},
+		{s.Unbind, "tcp://127.0.0.1:*", ENOENT},
+		{s.Unbind, "tcp://localhost:" + port, nil},
+		{s.Unbind, ep, ENOENT},
+		{s.Unbind, "carrier-pigeon://", EINVAL},
+		{s.Disconnect, "inproc://", EINVAL},
+	} {
+		if err := c.call(c.ep); err != c.want {
+			t.Errorf("%q: %v, want %v", c.ep, err, c.want)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"net"
-	"strings"
 	"syscall"
 
 	"github.com/monocoque-go/monocoque/wire"
@@ -58,7 +57,13 @@ func (s *Socket) Monitor(addr string, mask int) error {
 	if addr == "" {
 		return nil
 	}
-	if !strings.HasPrefix(addr, "inproc://") {
+	// As libzmq: a malformed address is EINVAL, another transport than
+	// inproc EPROTONOSUPPORT.
+	scheme, _, err := splitEndpoint(addr)
+	if err != nil {
+		return err
+	}
+	if scheme != "inproc" {
 		return EPROTONOSUPPORT
 	}
 	pair, err := s.ctx.NewSocket(PAIR)

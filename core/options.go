@@ -77,8 +77,17 @@ type intRange struct{ min, max int }
 var (
 	anyInt   = intRange{math.MinInt, math.MaxInt}
 	nonNeg   = intRange{0, math.MaxInt}
+	positive = intRange{1, math.MaxInt}
 	minusOne = intRange{-1, math.MaxInt} // -1 meaning "none" or "forever"
 	zeroOne  = intRange{0, 1}
+)
+
+// The socket types that take the options of one type (a PUB is an XPUB
+// to libzmq).
+var (
+	routerTypes = []SocketType{ROUTER}
+	reqTypes    = []SocketType{REQ}
+	xpubTypes   = []SocketType{XPUB, PUB}
 )
 
 // optDesc describes one option.
@@ -116,18 +125,18 @@ var optTable = [optCount]optDesc{
 	OptLinger:     {name: "LINGER", kind: optInt, def: -1, valid: minusOne, when: whenLive},
 	OptConflate:   {name: "CONFLATE", kind: optBool, valid: zeroOne, when: whenSnapshot},
 	OptImmediate:  {name: "IMMEDIATE", kind: optBool, valid: anyInt, when: whenSnapshot},
-	OptMaxmsgsize: {name: "MAXMSGSIZE", kind: optInt, def: -1, valid: minusOne, when: whenSnapshot},
+	OptMaxmsgsize: {name: "MAXMSGSIZE", kind: optInt, def: -1, valid: anyInt, when: whenSnapshot},
 
 	// Connections.
 	OptReconnectIvl:     {name: "RECONNECT_IVL", kind: optInt, def: 100, valid: minusOne, when: whenSnapshot},
 	OptReconnectIvlMax:  {name: "RECONNECT_IVL_MAX", kind: optInt, valid: nonNeg, when: whenSnapshot},
 	OptHandshakeIvl:     {name: "HANDSHAKE_IVL", kind: optInt, def: 30000, valid: nonNeg, when: whenSnapshot},
 	OptHeartbeatIvl:     {name: "HEARTBEAT_IVL", kind: optInt, valid: nonNeg, when: whenSnapshot},
-	OptHeartbeatTTL:     {name: "HEARTBEAT_TTL", kind: optInt, valid: intRange{0, 6553599}, when: whenSnapshot},
-	OptHeartbeatTimeout: {name: "HEARTBEAT_TIMEOUT", kind: optInt, def: -1, valid: minusOne, when: whenSnapshot},
+	OptHeartbeatTTL:     {name: "HEARTBEAT_TTL", kind: optInt, valid: intRange{-99, 6553599}, when: whenSnapshot, changed: wholeDeciseconds},
+	OptHeartbeatTimeout: {name: "HEARTBEAT_TIMEOUT", kind: optInt, def: -1, valid: nonNeg, when: whenSnapshot},
 	OptIPv6:             {name: "IPV6", kind: optBool, valid: anyInt, when: whenSnapshot},
 	OptRoutingID:        {name: "ROUTING_ID", kind: optBytes, when: whenSnapshot, check: checkRoutingID},
-	OptConnectRoutingID: {name: "CONNECT_ROUTING_ID", kind: optBytes, when: whenNextConnect, check: checkRoutingID, types: []SocketType{ROUTER, STREAM}, writeOnly: true},
+	OptConnectRoutingID: {name: "CONNECT_ROUTING_ID", kind: optBytes, when: whenNextConnect, check: checkNotEmpty, types: []SocketType{ROUTER, STREAM}, writeOnly: true},
 	OptSocksProxy:       {name: "SOCKS_PROXY", kind: optBytes, when: whenSnapshot},
 
 	// TCP tuning (tcpopts.go).
@@ -145,29 +154,29 @@ var optTable = [optCount]optDesc{
 
 	// Security (security.go): the last of these set picks the mechanism.
 	OptMechanism:      {name: "MECHANISM", kind: optInt, when: whenRead, get: func(s *Socket) int { return s.opt.sec.mechanism }},
-	OptPlainServer:    {name: "PLAIN_SERVER", kind: optBool, valid: anyInt, when: whenSnapshot, changed: (*Socket).noteSecurity, get: getPlainServer},
+	OptPlainServer:    {name: "PLAIN_SERVER", kind: optBool, valid: zeroOne, when: whenSnapshot, changed: (*Socket).noteSecurity, get: getPlainServer},
 	OptPlainUsername:  {name: "PLAIN_USERNAME", kind: optBytes, when: whenSnapshot, check: checkPlainCredential, changed: (*Socket).noteSecurity},
 	OptPlainPassword:  {name: "PLAIN_PASSWORD", kind: optBytes, when: whenSnapshot, check: checkPlainCredential, changed: (*Socket).noteSecurity},
-	OptCurveServer:    {name: "CURVE_SERVER", kind: optBool, valid: anyInt, when: whenSnapshot, changed: (*Socket).noteSecurity, get: getCurveServer},
+	OptCurveServer:    {name: "CURVE_SERVER", kind: optBool, valid: zeroOne, when: whenSnapshot, changed: (*Socket).noteSecurity, get: getCurveServer},
 	OptCurvePublickey: {name: "CURVE_PUBLICKEY", kind: optBytes, when: whenSnapshot, check: checkCurveKey, changed: (*Socket).noteSecurity},
 	OptCurveSecretkey: {name: "CURVE_SECRETKEY", kind: optBytes, when: whenSnapshot, check: checkCurveKey, changed: (*Socket).noteSecurity},
 	OptCurveServerkey: {name: "CURVE_SERVERKEY", kind: optBytes, when: whenSnapshot, check: checkCurveKey, changed: (*Socket).noteSecurity},
-	OptZapDomain:      {name: "ZAP_DOMAIN", kind: optBytes, when: whenSnapshot},
+	OptZapDomain:      {name: "ZAP_DOMAIN", kind: optBytes, when: whenSnapshot, check: checkShortString},
 
 	// Routing of particular socket types, read by their policies.
-	OptRouterMandatory: {name: "ROUTER_MANDATORY", kind: optBool, valid: anyInt, when: whenLive},
-	OptRouterHandover:  {name: "ROUTER_HANDOVER", kind: optBool, valid: anyInt, when: whenLive},
-	OptRouterRaw:       {name: "ROUTER_RAW", kind: optBool, valid: anyInt, when: whenStored},
-	OptProbeRouter:     {name: "PROBE_ROUTER", kind: optBool, valid: anyInt, when: whenStored},
-	OptReqRelaxed:      {name: "REQ_RELAXED", kind: optBool, valid: anyInt, when: whenLive},
-	OptReqCorrelate:    {name: "REQ_CORRELATE", kind: optBool, valid: anyInt, when: whenLive},
+	OptRouterMandatory: {name: "ROUTER_MANDATORY", kind: optBool, valid: nonNeg, when: whenLive, types: routerTypes},
+	OptRouterHandover:  {name: "ROUTER_HANDOVER", kind: optBool, valid: nonNeg, when: whenLive, types: routerTypes},
+	OptRouterRaw:       {name: "ROUTER_RAW", kind: optBool, valid: nonNeg, when: whenStored, types: routerTypes},
+	OptProbeRouter:     {name: "PROBE_ROUTER", kind: optBool, valid: nonNeg, when: whenStored, types: []SocketType{ROUTER, DEALER, REQ}},
+	OptReqRelaxed:      {name: "REQ_RELAXED", kind: optBool, valid: nonNeg, when: whenLive, types: reqTypes},
+	OptReqCorrelate:    {name: "REQ_CORRELATE", kind: optBool, valid: nonNeg, when: whenLive, types: reqTypes},
 	OptSubscribe:       {name: "SUBSCRIBE", kind: optBytes, when: whenPipes, set: setSubscription(true), writeOnly: true},
 	OptUnsubscribe:     {name: "UNSUBSCRIBE", kind: optBytes, when: whenPipes, set: setSubscription(false), writeOnly: true},
-	OptXpubVerbose:     {name: "XPUB_VERBOSE", kind: optBool, valid: anyInt, when: whenLive, changed: policyOptionChanged},
-	OptXpubVerboser:    {name: "XPUB_VERBOSER", kind: optBool, valid: anyInt, when: whenLive, changed: policyOptionChanged},
-	OptXpubNodrop:      {name: "XPUB_NODROP", kind: optBool, valid: anyInt, when: whenLive, changed: policyOptionChanged},
-	OptXpubManual:      {name: "XPUB_MANUAL", kind: optBool, valid: anyInt, when: whenLive, changed: policyOptionChanged},
-	OptXpubWelcomeMsg:  {name: "XPUB_WELCOME_MSG", kind: optBytes, when: whenLive},
+	OptXpubVerbose:     {name: "XPUB_VERBOSE", kind: optBool, valid: nonNeg, when: whenLive, types: xpubTypes, changed: policyOptionChanged},
+	OptXpubVerboser:    {name: "XPUB_VERBOSER", kind: optBool, valid: nonNeg, when: whenLive, types: xpubTypes, changed: policyOptionChanged},
+	OptXpubNodrop:      {name: "XPUB_NODROP", kind: optBool, valid: nonNeg, when: whenLive, types: xpubTypes, changed: policyOptionChanged},
+	OptXpubManual:      {name: "XPUB_MANUAL", kind: optBool, valid: nonNeg, when: whenLive, types: xpubTypes, changed: policyOptionChanged},
+	OptXpubWelcomeMsg:  {name: "XPUB_WELCOME_MSG", kind: optBytes, when: whenLive, types: xpubTypes},
 	OptInvertMatching:  {name: "INVERT_MATCHING", kind: optBool, valid: anyInt, when: whenLive, changed: policyOptionChanged},
 	OptStreamNotify:    {name: "STREAM_NOTIFY", kind: optBool, def: 1, valid: zeroOne, when: whenSnapshot, types: []SocketType{STREAM}},
 
@@ -180,15 +189,15 @@ var optTable = [optCount]optDesc{
 
 	// Kept and reported only: transports and features monocoque lacks.
 	OptAffinity:         {name: "AFFINITY", kind: optInt, valid: anyInt, when: whenStored},
-	OptRate:             {name: "RATE", kind: optInt, def: 100, valid: anyInt, when: whenStored},
-	OptRecoveryIvl:      {name: "RECOVERY_IVL", kind: optInt, def: 10000, valid: anyInt, when: whenStored},
-	OptMulticastHops:    {name: "MULTICAST_HOPS", kind: optInt, def: 1, valid: anyInt, when: whenStored},
-	OptMulticastMaxtpdu: {name: "MULTICAST_MAXTPDU", kind: optInt, def: 1500, valid: anyInt, when: whenStored},
+	OptRate:             {name: "RATE", kind: optInt, def: 100, valid: positive, when: whenStored},
+	OptRecoveryIvl:      {name: "RECOVERY_IVL", kind: optInt, def: 10000, valid: nonNeg, when: whenStored},
+	OptMulticastHops:    {name: "MULTICAST_HOPS", kind: optInt, def: 1, valid: positive, when: whenStored},
+	OptMulticastMaxtpdu: {name: "MULTICAST_MAXTPDU", kind: optInt, def: 1500, valid: positive, when: whenStored},
 	OptGssapiServer:     {name: "GSSAPI_SERVER", kind: optBool, valid: anyInt, when: whenStored},
 	OptGssapiPlaintext:  {name: "GSSAPI_PLAINTEXT", kind: optBool, valid: anyInt, when: whenStored},
 	OptGssapiPrincipal:  {name: "GSSAPI_PRINCIPAL", kind: optBytes, when: whenStored},
 	OptGssapiSvcPrinc:   {name: "GSSAPI_SERVICE_PRINCIPAL", kind: optBytes, when: whenStored},
-	OptUseFd:            {name: "USE_FD", kind: optInt, def: -1, valid: anyInt, when: whenStored},
+	OptUseFd:            {name: "USE_FD", kind: optInt, def: -1, valid: minusOne, when: whenStored},
 }
 
 // defaultOptions returns the options of a new socket.
@@ -232,8 +241,8 @@ func boolInt(b bool) int {
 func (s *Socket) SetInt(opt Option, v int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return ENOTSOCK
+	if err := s.errIfClosed(); err != nil {
+		return err
 	}
 	d := describe(opt)
 	if d == nil || d.kind == optBytes || d.when == whenRead || !d.takes(s.typ) {
@@ -256,8 +265,8 @@ func (s *Socket) SetInt(opt Option, v int) error {
 func (s *Socket) GetInt(opt Option) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return 0, ENOTSOCK
+	if err := s.errIfClosed(); err != nil {
+		return 0, err
 	}
 	d := describe(opt)
 	if d == nil || d.kind == optBytes || d.writeOnly {
@@ -273,8 +282,8 @@ func (s *Socket) GetInt(opt Option) (int, error) {
 func (s *Socket) SetBytes(opt Option, v []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return ENOTSOCK
+	if err := s.errIfClosed(); err != nil {
+		return err
 	}
 	d := describe(opt)
 	if d == nil || d.kind != optBytes || d.when == whenRead || !d.takes(s.typ) {
@@ -299,8 +308,8 @@ func (s *Socket) SetBytes(opt Option, v []byte) error {
 func (s *Socket) GetBytes(opt Option) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return nil, ENOTSOCK
+	if err := s.errIfClosed(); err != nil {
+		return nil, err
 	}
 	d := describe(opt)
 	if d == nil || d.kind != optBytes || d.writeOnly {
@@ -319,6 +328,22 @@ func checkRoutingID(v []byte) error {
 	}
 	return nil
 }
+
+// checkNotEmpty accepts any value but an empty one (CONNECT_ROUTING_ID).
+func checkNotEmpty(v []byte) error {
+	if len(v) == 0 {
+		return EINVAL
+	}
+	return nil
+}
+
+// checkShortString accepts 1 to 255 bytes, as libzmq's string options that
+// cannot be cleared through pebbe/zmq4 (ZAP_DOMAIN).
+func checkShortString(v []byte) error { return checkRoutingID(v) }
+
+// wholeDeciseconds keeps HEARTBEAT_TTL in the unit ZMTP's PING carries
+// (tenths of a second), as libzmq does: -99 to 99 ms become 0.
+func wholeDeciseconds(s *Socket, opt Option) { s.opt.ints[opt] = s.opt.ints[opt] / 100 * 100 }
 
 // checkDeviceName accepts interface names of 1 to 16 bytes, as libzmq.
 func checkDeviceName(v []byte) error {

@@ -31,8 +31,7 @@ type listener struct {
 	opt      *options // the socket's options at Bind
 	tr       transport
 	ln       net.Listener
-	endpoint string // resolved, as LAST_ENDPOINT reports it
-	asGiven  string
+	endpoint string // resolved, as LAST_ENDPOINT reports it; Unbind's key
 	// ctx is done when the listener is unbound (or the socket's LINGER
 	// ran out): its connections end.
 	ctx    context.Context
@@ -44,8 +43,8 @@ type listener struct {
 }
 
 // listen binds a for s and starts accepting. The caller holds s.mu.
-func listen(s *Socket, tr transport, a address, asGiven string) (*listener, error) {
-	l := &listener{s: s, opt: s.opt.clone(), tr: tr, asGiven: asGiven, closeOnce: make(chan struct{}, 1)}
+func listen(s *Socket, tr transport, a address) (*listener, error) {
+	l := &listener{s: s, opt: s.opt.clone(), tr: tr, closeOnce: make(chan struct{}, 1)}
 	ln, resolved, cleanup, err := a.listen(l.opt)
 	if err != nil {
 		return nil, err

@@ -229,6 +229,19 @@ func (s *Socket) errIfDead() error {
 	return nil
 }
 
+// errIfClosed is errIfDead without the housekeeping, for option calls:
+// ENOTSOCK on a closed socket, ETERM once the context is terminated. The
+// caller holds mu.
+func (s *Socket) errIfClosed() error {
+	if s.closed {
+		return ENOTSOCK
+	}
+	if s.ctx.terminated() {
+		return ETERM
+	}
+	return nil
+}
+
 // wait runs try until it stops returning EAGAIN, blocking between tries on
 // sig for at most timeoutMs (-1 forever, 0 never). It is called and returns
 // with mu held.

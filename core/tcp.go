@@ -19,13 +19,40 @@ type tcpTransport struct{}
 type tcpAddress struct {
 	host string // "*" for every interface (Bind)
 	port string // "*", "!" or "0" for an ephemeral port (Bind)
+	// bad marks a Connect address that passed libzmq's syntax check but
+	// cannot be dialled: every attempt fails.
+	bad bool
 }
 
 func (tcpTransport) parse(addr string, bind bool) (address, error) {
-	if !bind && !tcpConnectSyntax(addr) {
-		return nil, EINVAL
+	if !bind {
+		if !tcpConnectSyntax(addr) {
+			return nil, EINVAL
+		}
+		// Past the syntax check libzmq takes the address and resolves it
+		// only when it dials: one that cannot work fails there, again at
+		// every retry.
+		a, err := splitTCP(addr)
+		if err != nil {
+			return &tcpAddress{bad: true}, nil
+		}
+		return a, nil
 	}
-	// A connect address may name a source address first: "src;dst".
+	a, err := splitTCP(addr)
+	if err != nil {
+		return nil, err
+	}
+	if !a.ephemeral() {
+		if _, err := strconv.ParseUint(a.port, 10, 16); err != nil {
+			return nil, EINVAL // a number: no service names, as libzmq
+		}
+	}
+	return a, nil
+}
+
+// splitTCP splits "host:port" (or "[v6]:port"), dropping a connect
+// address's "source;" part.
+func splitTCP(addr string) (*tcpAddress, error) {
 	if j := strings.LastIndexByte(addr, ';'); j >= 0 {
 		addr = addr[j+1:]
 	}
@@ -43,15 +70,37 @@ func (tcpTransport) parse(addr string, bind bool) (address, error) {
 	if a.host == "" {
 		return nil, EINVAL
 	}
-	if !bind {
-		if a.host == "*" || a.ephemeral() {
-			return nil, EINVAL
+	return a, nil
+}
+
+// resolve gives a "host:port" address in the form a bound endpoint takes
+// ("ip:port"), resolving a host name as a connect does.
+func (tcpTransport) resolve(addr string, ipv6 bool) string {
+	a, err := splitTCP(addr)
+	if err != nil {
+		return addr
+	}
+	port, err := strconv.ParseUint(a.port, 10, 16)
+	if err != nil {
+		return addr
+	}
+	ip := net.ParseIP(a.host)
+	if ip == nil {
+		ips, err := net.LookupIP(a.host)
+		if err != nil {
+			return addr
 		}
-		if _, err := net.LookupPort("tcp", a.port); err != nil {
-			return nil, EINVAL
+		for _, x := range ips {
+			if x.To4() != nil || ipv6 {
+				ip = x
+				break
+			}
+		}
+		if ip == nil {
+			return addr
 		}
 	}
-	return a, nil
+	return net.JoinHostPort(ip.String(), strconv.FormatUint(port, 10))
 }
 
 // tcpConnectSyntax is libzmq's quick check of a tcp Connect address, made
@@ -95,6 +144,9 @@ func (a *tcpAddress) listen(o *options) (net.Listener, string, func(), error) {
 }
 
 func (a *tcpAddress) dial(ctx context.Context, o *options) (net.Conn, error) {
+	if a.bad {
+		return nil, EINVAL
+	}
 	network, addr := a.dialAddr(o.flag(OptIPv6))
 	t := o.tcpTuning()
 	return t.dial(ctx, network, addr)
@@ -105,9 +157,6 @@ func (a *tcpAddress) listenAddr(ipv6 bool) (string, string, error) {
 	port := a.port
 	if a.ephemeral() {
 		port = "0"
-	}
-	if _, err := net.LookupPort("tcp", port); err != nil {
-		return "", "", EINVAL
 	}
 	host := a.host
 	if host == "*" {
@@ -136,16 +185,7 @@ func (a *tcpAddress) listenAddr(ipv6 bool) (string, string, error) {
 		}
 		return "", "", ENODEV
 	}
-	// A host name resolves, as libzmq does for bind.
-	ips, err := net.LookupIP(host)
-	if err != nil {
-		return "", "", ENODEV
-	}
-	for _, ip := range ips {
-		if ip.To4() != nil || ipv6 {
-			return "tcp", net.JoinHostPort(ip.String(), port), nil
-		}
-	}
+	// No name lookup for a bind, as libzmq: a host name is ENODEV.
 	return "", "", ENODEV
 }
 

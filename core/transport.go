@@ -31,24 +31,52 @@ type address interface {
 	dial(ctx context.Context, o *options) (net.Conn, error)
 }
 
+// resolver is a transport whose addresses have other spellings (a host
+// name for an address): Unbind and Disconnect try the resolved form of an
+// endpoint that matches nothing as given, as libzmq does.
+type resolver interface {
+	// resolve returns addr with its host resolved, or addr itself when it
+	// does not resolve.
+	resolve(addr string, ipv6 bool) string
+}
+
 // transports are the registered transports by scheme.
 var transports = map[string]transport{}
 
 // registerTransport makes a transport reachable as "name://".
 func registerTransport(name string, t transport) { transports[name] = t }
 
-// splitEndpoint splits "transport://address".
+// splitEndpoint splits "transport://address"; both parts must be there.
 func splitEndpoint(endpoint string) (scheme, addr string, err error) {
 	i := strings.Index(endpoint, "://")
-	if i <= 0 {
+	if i <= 0 || i+3 == len(endpoint) {
 		return "", "", EINVAL
 	}
 	return endpoint[:i], endpoint[i+3:], nil
 }
 
-// resolveEndpoint parses a tcp or ipc endpoint for Bind or Connect. Other
-// schemes (pgm, epgm, tipc, norm, vmci, udp, ws, unknown names) are
-// EPROTONOSUPPORT, as in libzmq built without them.
+// checkScheme answers, as libzmq's check_protocol, whether a socket of type
+// t can use scheme: the registered transports and inproc, yes; udp (only
+// for the draft types RADIO, DISH, DGRAM) and the multicast ones (only for
+// the publish-subscribe types) are ENOCOMPATPROTO where libzmq would
+// refuse them for the type; the rest (pgm on PUB, tipc, vmci, ws, unknown
+// names) EPROTONOSUPPORT.
+func checkScheme(scheme string, t SocketType) error {
+	if _, ok := transports[scheme]; ok || scheme == "inproc" {
+		return nil
+	}
+	switch scheme {
+	case "udp":
+		return ENOCOMPATPROTO
+	case "pgm", "epgm", "norm":
+		if t != PUB && t != SUB && t != XPUB && t != XSUB {
+			return ENOCOMPATPROTO
+		}
+	}
+	return EPROTONOSUPPORT
+}
+
+// resolveEndpoint parses a tcp or ipc endpoint for Bind or Connect.
 func resolveEndpoint(scheme, addr string, bind bool) (transport, address, error) {
 	t, ok := transports[scheme]
 	if !ok {

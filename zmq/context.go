@@ -71,7 +71,8 @@ func (ctx *Context) setOption(opt, v int) error {
 	if ctx.closed.Load() {
 		return ErrorContextClosed
 	}
-	return toErr(ctx.ctx.SetInt(opt, v))
+	// pebbe's package hands libzmq a C int.
+	return toErr(ctx.ctx.SetInt(opt, cInt(v)))
 }
 
 // GetIoThreads returns the I/O thread count of the default context.
@@ -131,12 +132,12 @@ func SetIoThreads(n int) error { return defaultCtx.SetIoThreads(n) }
 func (ctx *Context) SetIoThreads(n int) error { return ctx.setOption(core.CtxIOThreads, n) }
 
 // SetThreadSchedPolicy sets the scheduling policy of the default context's
-// I/O threads (default -1: unchanged). On Windows it returns
+// I/O threads (the default, -1, leaves it unchanged; a value below 0 cannot be set). On Windows it returns
 // ErrorNotImplementedWindows.
 func SetThreadSchedPolicy(n int) error { return defaultCtx.SetThreadSchedPolicy(n) }
 
 // SetThreadPriority sets the scheduling priority of the default context's
-// I/O threads (default -1: unchanged). On Windows it returns
+// I/O threads (the default, -1, leaves it unchanged; a value below 0 cannot be set). On Windows it returns
 // ErrorNotImplementedWindows.
 func SetThreadPriority(n int) error { return defaultCtx.SetThreadPriority(n) }
 

@@ -211,12 +211,18 @@ func (soc *Socket) SendBytes(data []byte, flags Flag) (int, error) {
 // Monitor reports the socket's connection events selected by events
 // (EVENT_ALL for all) to a PAIR socket bound at addr, an inproc://
 // endpoint: connect a PAIR socket to addr and read them with RecvEvent. An
-// empty addr stops monitoring. Other transports give EPROTONOSUPPORT, as
-// with libzmq.
+// empty addr stops monitoring. Other transports give EPROTONOSUPPORT, and
+// events outside EVENT_ALL give EINVAL, as with libzmq.
 func (soc *Socket) Monitor(addr string, events Event) error {
 	s, err := soc.core()
 	if err != nil {
 		return err
+	}
+	// As libzmq, which is handed a C int: this (version 1) monitoring
+	// takes only the first 16 events, and checks them before the address
+	// (but after the context's termination).
+	if ev := int32(events); (ev < 0 || ev > 0xffff) && !soc.s.ctx.closed.Load() {
+		return einval
 	}
 	return toErr(s.Monitor(addr, int(events)))
 }

@@ -9,7 +9,18 @@ import (
 // optTCPAcceptFilter is libzmq's deprecated ZMQ_TCP_ACCEPT_FILTER.
 const optTCPAcceptFilter = core.Option(38)
 
+// cInt converts a value to the C int that pebbe's package hands libzmq
+// for an int option: values beyond 32 bits wrap around as they do there
+// (2^31 arrives negative and is refused, 2^32 arrives as 0).
+func cInt(v int) int { return int(int32(v)) }
+
+// setInt sets an option that libzmq takes as a C int.
 func (soc *Socket) setInt(opt core.Option, value int) error {
+	return soc.setInt64(opt, cInt(value))
+}
+
+// setInt64 sets an option that libzmq takes as a 64-bit integer.
+func (soc *Socket) setInt64(opt core.Option, value int) error {
 	s, err := soc.core()
 	if err != nil {
 		return err
@@ -92,7 +103,7 @@ func (soc *Socket) SetRcvhwm(value int) error { return soc.setInt(core.OptRcvhwm
 
 // SetAffinity sets the I/O thread affinity of new connections.
 func (soc *Socket) SetAffinity(value uint64) error {
-	return soc.setInt(core.OptAffinity, int(value))
+	return soc.setInt64(core.OptAffinity, int(value))
 }
 
 // SetSubscribe adds a message filter on a SUB socket; "" subscribes to all.
@@ -148,7 +159,7 @@ func (soc *Socket) SetBacklog(value int) error { return soc.setInt(core.OptBackl
 // SetMaxmsgsize sets the largest inbound message accepted, in bytes; a
 // peer sending a larger one is disconnected. -1 (the default) means no limit.
 func (soc *Socket) SetMaxmsgsize(value int64) error {
-	return soc.setInt(core.OptMaxmsgsize, int(value))
+	return soc.setInt64(core.OptMaxmsgsize, int(value))
 }
 
 // SetMulticastHops sets the time-to-live of multicast packets.
@@ -231,9 +242,14 @@ func (soc *Socket) SetTcpKeepaliveIntvl(value int) error {
 // SetTcpAcceptFilter adds an address filter for incoming TCP connections
 // ("" clears the filters). It is deprecated in libzmq in favour of ZAP
 // authentication, and not available here: it fails rather than accept a
-// filter it would not enforce.
+// filter it would not enforce. Clearing the filters succeeds, as in libzmq:
+// there are none.
 func (soc *Socket) SetTcpAcceptFilter(filter string) error {
-	return soc.setStringOrNull(optTCPAcceptFilter, filter)
+	if filter == "" {
+		_, err := soc.core()
+		return err
+	}
+	return soc.setString(optTCPAcceptFilter, filter)
 }
 
 // SetPlainServer makes the socket a PLAIN server (1) or not (0).
@@ -295,8 +311,9 @@ func (soc *Socket) SetRouterHandover(value bool) error {
 // later tcp connections; it has no effect on Windows.
 func (soc *Socket) SetTos(value int) error { return soc.setInt(core.OptTos, value) }
 
-// SetConnectRid sets the identity that a ROUTER socket gives the peer of
-// its next Connect; "" clears it.
+// SetConnectRid sets the identity that a ROUTER (or STREAM) socket gives
+// the peer of its next Connect. As with libzmq, "" and other socket types
+// give EINVAL.
 func (soc *Socket) SetConnectRid(value string) error {
 	return soc.setStringOrNull(core.OptConnectRoutingID, value)
 }
@@ -406,17 +423,17 @@ func (soc *Socket) SetMulticastMaxtpdu(value int) error {
 
 // SetVmciBufferSize sets the buffer size of a VMCI connection.
 func (soc *Socket) SetVmciBufferSize(value uint64) error {
-	return soc.setInt(core.OptVMCIBufferSize, int(value))
+	return soc.setInt64(core.OptVMCIBufferSize, int(value))
 }
 
 // SetVmciBufferMinSize sets the minimum buffer size of a VMCI connection.
 func (soc *Socket) SetVmciBufferMinSize(value uint64) error {
-	return soc.setInt(core.OptVMCIBufferMinSize, int(value))
+	return soc.setInt64(core.OptVMCIBufferMinSize, int(value))
 }
 
 // SetVmciBufferMaxSize sets the maximum buffer size of a VMCI connection.
 func (soc *Socket) SetVmciBufferMaxSize(value uint64) error {
-	return soc.setInt(core.OptVMCIBufferMaxSize, int(value))
+	return soc.setInt64(core.OptVMCIBufferMaxSize, int(value))
 }
 
 // SetVmciConnectTimeout sets the connect timeout of a VMCI connection.
