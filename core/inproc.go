@@ -66,9 +66,9 @@ type inprocLink struct {
 
 	// bindID is the binder's ROUTING_ID, set when it attaches.
 	bindID []byte
-	// bind is the binding socket, for the queues' wake-ups; nil while
-	// pending.
-	bind atomic.Pointer[Socket]
+	// connP and bindP are connPipe and bindPipe for the queues' hooks,
+	// which run without locks; nil until set.
+	connP, bindP atomic.Pointer[pipe]
 
 	// mu guards the fields below and the high-water marks; the queues'
 	// own locks are taken under it (setHWMs).
@@ -80,15 +80,31 @@ type inprocLink struct {
 	bindEnded  bool
 }
 
-func (l *inprocLink) bindNotifyIn() {
-	if s := l.bind.Load(); s != nil {
-		s.notifyIn()
+// The queues' hooks: each tells the pipe at the other end of a queue that
+// it became readable or writable. A side not attached yet is told nothing;
+// it looks at its queues when it attaches.
+
+func (l *inprocLink) connReadable() {
+	if p := l.connP.Load(); p != nil {
+		p.s.pipeReadable(p)
 	}
 }
 
-func (l *inprocLink) bindNotifyOut() {
-	if s := l.bind.Load(); s != nil {
-		s.notifyOut()
+func (l *inprocLink) connWritable() {
+	if p := l.connP.Load(); p != nil {
+		p.s.pipeWritable(p)
+	}
+}
+
+func (l *inprocLink) bindReadable() {
+	if p := l.bindP.Load(); p != nil {
+		p.s.pipeReadable(p)
+	}
+}
+
+func (l *inprocLink) bindWritable() {
+	if p := l.bindP.Load(); p != nil {
+		p.s.pipeWritable(p)
 	}
 }
 
@@ -156,8 +172,8 @@ func (s *Socket) connectInproc(name, endpoint string) error {
 	s.opt.bytes[OptConnectRoutingID] = nil
 	s.lastEndpoint = endpoint
 	// Until the name is bound the limits are this side's alone.
-	l.toBind = newQueue(s.opt.int(OptSndhwm), l.bindNotifyIn, s.notifyOut)
-	l.toConn = newQueue(s.opt.int(OptRcvhwm), s.notifyIn, l.bindNotifyOut)
+	l.toBind = newQueue(s.opt.int(OptSndhwm), l.bindReadable, l.connWritable)
+	l.toConn = newQueue(s.opt.int(OptRcvhwm), l.connReadable, l.bindWritable)
 	if in, out := s.opt.conflateQueues(s.typ); in || out {
 		setConflate(l.toConn, in)
 		setConflate(l.toBind, out)
@@ -168,6 +184,7 @@ func (s *Socket) connectInproc(name, endpoint string) error {
 		return nil // PAIR already has its peer; libzmq accepts and ignores
 	}
 	l.connPipe = p
+	l.connP.Store(p)
 	s.inproc.connects = append(s.inproc.connects, l)
 	s.mu.Unlock()
 	s.ctx.inprocConnect(l)
@@ -264,7 +281,7 @@ func (s *Socket) attachInproc(l *inprocLink) bool {
 		setConflate(l.toBind, in)
 		setConflate(l.toConn, out)
 	}
-	l.bind.Store(s)
+	l.bindP.Store(p)
 	if !s.pol.attach(p) {
 		// PAIR already has its peer: the connection is refused.
 		l.end(p)

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/monocoque-go/monocoque/pool"
@@ -27,6 +28,17 @@ type pipe struct {
 	identified bool   // id is known and the pipe is routable (ROUTER)
 	attached   bool   // known to the routing policy
 
+	// Routing state: the fair queue and load balancer the pipe is in,
+	// and its place in their lists.
+	fq    *fairQueue
+	fqIdx int
+	lb    *loadBalancer
+	lbIdx int
+
+	// inListed and outListed are set while the pipe waits on its socket's
+	// readable or writable list (pipeReadable, pipeWritable).
+	inListed, outListed atomic.Bool
+
 	// link is the inproc connection this pipe is one end of; nil for a
 	// pipe fed by an engine.
 	link *inprocLink
@@ -44,8 +56,8 @@ func newPipe(s *Socket, o *options) *pipe {
 		wake:    make(chan struct{}, 1),
 		inSpace: make(chan struct{}, 1),
 	}
-	p.in = newQueue(o.int(OptRcvhwm), s.notifyIn, func() { poke(p.inSpace) })
-	p.out = newQueue(o.int(OptSndhwm), func() { poke(p.wake) }, s.notifyOut)
+	p.in = newQueue(o.int(OptRcvhwm), func() { s.pipeReadable(p) }, func() { poke(p.inSpace) })
+	p.out = newQueue(o.int(OptSndhwm), func() { poke(p.wake) }, func() { s.pipeWritable(p) })
 	in, out := o.conflateQueues(s.typ)
 	if in {
 		p.in.setConflate()
@@ -69,3 +81,39 @@ func (p *pipe) write(m *pool.Msg) bool {
 
 // read takes the next inbound message.
 func (p *pipe) read(m *pool.Msg) bool { return p.in.pop(m) }
+
+// pipeList is a list of pipes that other goroutines add to and the socket
+// takes under its mu: the pipes that got input or room since it last
+// looked.
+type pipeList struct {
+	mu    sync.Mutex
+	list  []*pipe
+	spare []*pipe // the other list, reused (taken under the socket's mu)
+	n     atomic.Int32
+}
+
+func (l *pipeList) add(p *pipe) {
+	l.mu.Lock()
+	l.list = append(l.list, p)
+	l.n.Add(1)
+	l.mu.Unlock()
+}
+
+// take returns the pipes listed so far; give the slice back with done.
+func (l *pipeList) take() []*pipe {
+	if l.n.Load() == 0 {
+		return nil
+	}
+	l.mu.Lock()
+	list := l.list
+	l.list = l.spare[:0]
+	l.n.Store(0)
+	l.mu.Unlock()
+	return list
+}
+
+// done recycles a slice returned by take.
+func (l *pipeList) done(list []*pipe) {
+	clear(list)
+	l.spare = list[:0]
+}

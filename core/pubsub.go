@@ -262,26 +262,6 @@ func (x *xpubPolicy) setSubscription(topic []byte, on bool) error {
 	return nil
 }
 
-// takeInput applies input waiting on the pipes' inbound queues: engines
-// hand their input over directly (inbound), but inproc peers write into the
-// queues, which then set inQueued.
-func (x *xpubPolicy) takeInput() {
-	if !x.s.inQueued.Load() || !x.s.inQueued.Swap(false) {
-		return
-	}
-	var buf [16]pool.Msg
-	for _, sub := range x.dist.subs {
-		for {
-			batch := sub.p.in.popAll(buf[:0], len(buf))
-			if len(batch) == 0 {
-				break
-			}
-			x.inbound(sub.p, batch)
-			clear(batch)
-		}
-	}
-}
-
 // wakeReceivers tells Recv (and pollers) that notes are waiting; unlike
 // notifyIn it does not mean pipe input.
 func (x *xpubPolicy) wakeReceivers() {
@@ -297,7 +277,6 @@ func (x *xpubPolicy) checkFirst(first []byte) error {
 	if !x.nodrop {
 		return nil
 	}
-	x.takeInput()
 	d := &x.dist
 	d.unmatch()
 	x.subs.match(first, d.match)
@@ -313,7 +292,6 @@ func (x *xpubPolicy) checkFirst(first []byte) error {
 }
 
 func (x *xpubPolicy) send(m *pool.Msg) error {
-	x.takeInput()
 	d := &x.dist
 	d.unmatch()
 	x.subs.match(m.Frame(0), d.match)
@@ -334,7 +312,6 @@ func (x *xpubPolicy) recv(m *pool.Msg) error {
 	if x.plain {
 		return ENOTSUP
 	}
-	x.takeInput()
 	if x.head == len(x.notes) {
 		return EAGAIN
 	}
@@ -350,7 +327,6 @@ func (x *xpubPolicy) canRecv() bool {
 	if x.plain {
 		return false
 	}
-	x.takeInput()
 	return x.head < len(x.notes)
 }
 

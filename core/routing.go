@@ -8,101 +8,194 @@ import (
 )
 
 // loadBalancer hands each outgoing message to the next pipe, in turn, that
-// has room for it.
+// has room for it. As libzmq's lb_t, it keeps the pipes that may have room
+// in a prefix of its list (pipes[:active]): a pipe found full is swapped
+// out, and one that gets room again is swapped back in (Socket.pipeWritable,
+// then activate), so sending costs the same with 1 or 10,000 pipes.
 type loadBalancer struct {
-	pipes []*pipe
-	cur   int
+	pipes  []*pipe
+	active int
+	cur    int
 }
 
-func (l *loadBalancer) attach(p *pipe) { l.pipes = append(l.pipes, p) }
+func (l *loadBalancer) swap(i, j int) {
+	l.pipes[i], l.pipes[j] = l.pipes[j], l.pipes[i]
+	l.pipes[i].lbIdx = i
+	l.pipes[j].lbIdx = j
+}
 
-func (l *loadBalancer) detach(p *pipe) { l.pipes, l.cur = removeFrom(l.pipes, p, l.cur) }
+func (l *loadBalancer) attach(p *pipe) {
+	p.lb, p.lbIdx = l, len(l.pipes)
+	l.pipes = append(l.pipes, p)
+	if p.canWrite() {
+		l.activate(p)
+	}
+}
+
+// activate moves p into the active prefix.
+func (l *loadBalancer) activate(p *pipe) {
+	if p.lb != l || p.lbIdx < l.active {
+		return
+	}
+	l.swap(p.lbIdx, l.active)
+	l.active++
+}
+
+// deactivate moves the active pipe at i out of the prefix.
+func (l *loadBalancer) deactivate(i int) {
+	l.active--
+	l.swap(i, l.active)
+	if l.cur >= l.active {
+		l.cur = 0
+	}
+}
+
+func (l *loadBalancer) detach(p *pipe) {
+	if p.lb != l {
+		return
+	}
+	i := p.lbIdx
+	if i < l.active {
+		l.deactivate(i)
+		i = p.lbIdx
+	}
+	last := len(l.pipes) - 1
+	l.swap(i, last)
+	l.pipes[last] = nil
+	l.pipes = l.pipes[:last]
+	p.lb = nil
+}
 
 // send queues m on the next pipe with room and returns that pipe.
 func (l *loadBalancer) send(m *pool.Msg) (*pipe, error) {
-	n := len(l.pipes)
-	for i := 0; i < n; i++ {
-		k := (l.cur + i) % n
-		p := l.pipes[k]
+	for l.active > 0 {
+		if l.cur >= l.active {
+			l.cur = 0
+		}
+		p := l.pipes[l.cur]
 		if p.write(m) {
-			l.cur = (k + 1) % n
+			l.cur++
 			return p, nil
 		}
+		l.deactivate(l.cur)
 	}
 	return nil, EAGAIN
 }
 
 func (l *loadBalancer) canSend() bool {
-	for _, p := range l.pipes {
-		if p.canWrite() {
+	for l.active > 0 {
+		if l.cur >= l.active {
+			l.cur = 0
+		}
+		if l.pipes[l.cur].canWrite() {
 			return true
 		}
+		l.deactivate(l.cur)
 	}
 	return false
 }
 
 // fairQueue takes incoming messages from its pipes in turn, so that no peer
-// can starve the others.
+// can starve the others. As libzmq's fq_t, the pipes that may have input
+// are a prefix of its list (pipes[:active]): a pipe found empty is swapped
+// out, and one that gets input again is swapped back in
+// (Socket.pipeReadable, then activate), so receiving costs the same with 1
+// or 10,000 mostly idle pipes.
 type fairQueue struct {
-	pipes []*pipe
-	cur   int
+	pipes  []*pipe
+	active int
+	cur    int
 }
 
-func (f *fairQueue) attach(p *pipe) { f.pipes = append(f.pipes, p) }
+func (f *fairQueue) swap(i, j int) {
+	f.pipes[i], f.pipes[j] = f.pipes[j], f.pipes[i]
+	f.pipes[i].fqIdx = i
+	f.pipes[j].fqIdx = j
+}
+
+func (f *fairQueue) attach(p *pipe) {
+	p.fq, p.fqIdx = f, len(f.pipes)
+	f.pipes = append(f.pipes, p)
+	if p.in.len() > 0 {
+		f.activate(p)
+	}
+}
+
+// activate moves p into the active prefix.
+func (f *fairQueue) activate(p *pipe) {
+	if p.fq != f || p.fqIdx < f.active {
+		return
+	}
+	f.swap(p.fqIdx, f.active)
+	f.active++
+}
+
+// deactivate moves the active pipe at i out of the prefix, and forgets it
+// if it was detached and is now drained.
+func (f *fairQueue) deactivate(i int) {
+	p := f.pipes[i]
+	f.active--
+	f.swap(i, f.active)
+	if f.cur >= f.active {
+		f.cur = 0
+	}
+	if p.dead.Load() && !p.attached {
+		f.remove(p)
+	}
+}
+
+// remove takes p, which is not active, off the list.
+func (f *fairQueue) remove(p *pipe) {
+	last := len(f.pipes) - 1
+	f.swap(p.fqIdx, last)
+	f.pipes[last] = nil
+	f.pipes = f.pipes[:last]
+	p.fq = nil
+}
 
 // detach forgets p unless it still holds unread input; such a pipe is
 // dropped by recv once it is drained.
 func (f *fairQueue) detach(p *pipe) {
-	if p.in.len() == 0 {
-		f.pipes, f.cur = removeFrom(f.pipes, p, f.cur)
+	if p.fq != f || p.in.len() > 0 {
+		return
 	}
+	if p.fqIdx < f.active {
+		f.active--
+		f.swap(p.fqIdx, f.active)
+		if f.cur >= f.active {
+			f.cur = 0
+		}
+	}
+	f.remove(p)
 }
 
 // recv takes the next message into m and returns the pipe it came from.
 func (f *fairQueue) recv(m *pool.Msg) (*pipe, error) {
-	for i := 0; i < len(f.pipes); {
-		k := (f.cur + i) % len(f.pipes)
-		p := f.pipes[k]
+	for f.active > 0 {
+		if f.cur >= f.active {
+			f.cur = 0
+		}
+		p := f.pipes[f.cur]
 		if p.read(m) {
-			f.cur = (k + 1) % len(f.pipes)
+			f.cur++
 			return p, nil
 		}
-		if p.dead.Load() && !p.attached {
-			f.pipes, f.cur = removeFrom(f.pipes, p, f.cur)
-			continue
-		}
-		i++
+		f.deactivate(f.cur)
 	}
 	return nil, EAGAIN
 }
 
 func (f *fairQueue) canRecv() bool {
-	for _, p := range f.pipes {
-		if p.in.len() > 0 {
+	for f.active > 0 {
+		if f.cur >= f.active {
+			f.cur = 0
+		}
+		if f.pipes[f.cur].in.len() > 0 {
 			return true
 		}
+		f.deactivate(f.cur)
 	}
 	return false
-}
-
-// removeFrom deletes p from list, keeping cur pointing at the same next
-// element.
-func removeFrom(list []*pipe, p *pipe, cur int) ([]*pipe, int) {
-	for i, x := range list {
-		if x == p {
-			copy(list[i:], list[i+1:])
-			list[len(list)-1] = nil
-			list = list[:len(list)-1]
-			if i < cur {
-				cur--
-			}
-			if cur >= len(list) {
-				cur = 0
-			}
-			return list, cur
-		}
-	}
-	return list, cur
 }
 
 // noSend and noRecv are for socket types that only receive or only send.

@@ -70,10 +70,13 @@ type Socket struct {
 	killTimer *time.Timer
 
 	// inbound is set (for good, by newSocket) when the policy consumes its
-	// pipes' input as it arrives (PUB, XPUB). inQueued is then set when
-	// some pipe's inbound queue got input (inproc peers write there).
-	inbound  inboundPolicy
-	inQueued atomic.Bool
+	// pipes' input as it arrives (PUB, XPUB).
+	inbound inboundPolicy
+	// readable and writable list the pipes whose inbound queue got input
+	// and whose outbound queue got room since the socket last looked
+	// (housekeep): the routing activates them, so it never scans all pipes.
+	readable, writable pipeList
+	inBuf              []pool.Msg // consumeQueued's batch
 
 	mu       sync.Mutex
 	closed   bool
@@ -111,11 +114,69 @@ type Socket struct {
 	nWatch   atomic.Int32
 }
 
+// pipeReadable records that p's inbound queue got input, and wakes
+// receivers. It takes no lock but the list's.
+func (s *Socket) pipeReadable(p *pipe) {
+	if !p.inListed.Swap(true) {
+		s.readable.add(p)
+	}
+	s.notifyIn()
+}
+
+// pipeWritable records that p's outbound queue has room again, and wakes
+// senders.
+func (s *Socket) pipeWritable(p *pipe) {
+	if !p.outListed.Swap(true) {
+		s.writable.add(p)
+	}
+	s.notifyOut()
+}
+
+// housekeep applies what other goroutines recorded: inproc pipes whose
+// peers left, and pipes that became readable or writable. The caller holds
+// mu; every API call runs it before it routes.
+func (s *Socket) housekeep() {
+	s.reapInproc()
+	if list := s.readable.take(); list != nil {
+		for _, p := range list {
+			p.inListed.Store(false)
+			if p.fq != nil {
+				p.fq.activate(p)
+			} else if s.inbound != nil {
+				s.consumeQueued(p)
+			}
+		}
+		s.readable.done(list)
+	}
+	if list := s.writable.take(); list != nil {
+		for _, p := range list {
+			p.outListed.Store(false)
+			if p.lb != nil {
+				p.lb.activate(p)
+			}
+		}
+		s.writable.done(list)
+	}
+}
+
+// consumeQueued hands the input queued on p (by an inproc peer) to a PUB
+// or XPUB policy. The caller holds mu.
+func (s *Socket) consumeQueued(p *pipe) {
+	if s.inBuf == nil {
+		s.inBuf = make([]pool.Msg, 0, 16)
+	}
+	for {
+		batch := p.in.popAll(s.inBuf[:0], cap(s.inBuf))
+		if len(batch) == 0 {
+			return
+		}
+		s.inbound.inbound(p, batch)
+		clear(batch)
+	}
+}
+
 // notifyIn tells receivers (and pollers) that some pipe got input.
 func (s *Socket) notifyIn() {
-	if s.inbound != nil {
-		s.inQueued.Store(true)
-	}
 	poke(s.inSig)
 	if s.nWatch.Load() > 0 {
 		s.pokeWatchers()
@@ -225,7 +286,7 @@ func (s *Socket) errIfDead() error {
 	if s.ctx.terminated() {
 		return ETERM
 	}
-	s.reapInproc()
+	s.housekeep()
 	return nil
 }
 
@@ -484,7 +545,7 @@ func (s *Socket) RcvMore() bool {
 
 // events returns the PollIn/PollOut state. The caller holds mu.
 func (s *Socket) events() int {
-	s.reapInproc()
+	s.housekeep()
 	ev := 0
 	if s.curIdx < s.current.Len() || s.pol.canRecv() {
 		ev |= PollIn

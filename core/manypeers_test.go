@@ -1,0 +1,185 @@
+package core
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/monocoque-go/monocoque/wire"
+)
+
+// idlePeer connects to a tcp endpoint as a ZMTP 3.1 peer of type typ with
+// the NULL mechanism, completes the handshake and then stays silent: the
+// cheapest way to give a socket thousands of handshaken, idle connections.
+// The caller closes the connection.
+func idlePeer(tb testing.TB, endpoint, typ string) net.Conn {
+	tb.Helper()
+	conn, err := net.Dial("tcp", endpoint[len("tcp://"):])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mech := wire.NewNull(wire.SocketInfo{Type: typ})
+	out := wire.Greeting{Major: 3, Minor: 1, Mechanism: mech.Name()}.Append(nil)
+	cmds, err := mech.Start()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	enc := wire.NewEncoder()
+	for _, c := range cmds {
+		enc.AppendFrame(wire.FlagCommand, c)
+	}
+	if _, err := conn.Write(out); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := enc.WriteTo(conn); err != nil {
+		tb.Fatal(err)
+	}
+	var g [wire.GreetingSize]byte
+	if _, err := io.ReadFull(conn, g[:]); err != nil {
+		tb.Fatal(err)
+	}
+	dec := wire.NewDecoderSize(conn, -1, 512)
+	for mech.Status() != wire.Ready {
+		f, err := dec.Next()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := mech.Handle(f.Body); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return conn
+}
+
+// idlePeers gives s n idle handshaken peers and waits until s has a pipe
+// for each (plus want more).
+func idlePeers(tb testing.TB, s *Socket, endpoint, typ string, n, want int) []net.Conn {
+	tb.Helper()
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		conns[i] = idlePeer(tb, endpoint, typ)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for pipeCount(s) < n+want {
+		if time.Now().After(deadline) {
+			tb.Fatalf("%d pipes, want %d", pipeCount(s), n+want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	tb.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return conns
+}
+
+// BenchmarkFanIn: one PUSH sends 64 B messages to a PULL that also has
+// many idle, handshaken peers. With the active-pipe prefix of fairQueue
+// the rate does not depend on how many idle peers there are.
+func BenchmarkFanIn(b *testing.B) {
+	for _, idle := range []int{0, 100, 1000, 4000} {
+		for _, typ := range []SocketType{PULL, ROUTER} {
+			b.Run(fmt.Sprintf("%s/idle=%d", typ, idle), func(b *testing.B) {
+				ctx, pull, push := benchPair(b, typ, PUSH, "tcp://127.0.0.1:*")
+				_ = ctx
+				if typ == ROUTER {
+					push.Close()
+					var err error
+					push, err = ctx.NewSocket(DEALER)
+					if err != nil {
+						b.Fatal(err)
+					}
+					push.SetInt(OptLinger, 0)
+					push.SetInt(OptSndhwm, 10000)
+					b.Cleanup(func() { push.Close() })
+					ep, _ := pull.GetBytes(OptLastEndpoint)
+					if err := push.Connect(string(ep)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				ep, _ := pull.GetBytes(OptLastEndpoint)
+				peerType := "PUSH"
+				if typ == ROUTER {
+					peerType = "DEALER"
+				}
+				idlePeers(b, pull, string(ep), peerType, idle, 0)
+				msg := make([]byte, 64)
+				b.SetBytes(64)
+				b.ReportAllocs()
+				b.ResetTimer()
+				go func() {
+					for i := 0; i < b.N; i++ {
+						if err := push.Send(msg, 0); err != nil {
+							panic(err)
+						}
+					}
+				}()
+				for i := 0; i < b.N; i++ {
+					if _, err := pull.RecvMsg(0); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			})
+		}
+	}
+}
+
+// BenchmarkLoadBalanceFullPipes: a PUSH with many peers whose pipes are
+// full (they never read) and one that reads: each message still costs the
+// same as with one peer.
+func BenchmarkLoadBalanceFullPipes(b *testing.B) {
+	for _, full := range []int{0, 100, 1000} {
+		b.Run(fmt.Sprintf("full=%d", full), func(b *testing.B) {
+			_, pull, push := benchPair(b, PULL, PUSH, "inproc://lb-full")
+			ctx := push.Context()
+			for i := 0; i < full; i++ {
+				name := fmt.Sprintf("inproc://lb-full-%d", i)
+				sink, err := ctx.NewSocket(PULL)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sink.SetInt(OptLinger, 0)
+				sink.SetInt(OptRcvhwm, 1)
+				b.Cleanup(func() { sink.Close() })
+				if err := sink.Bind(name); err != nil {
+					b.Fatal(err)
+				}
+				if err := push.Connect(name); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// Fill every pipe (SNDHWM 1 leaves room for 2 messages on
+			// each sink's), then empty the reader's.
+			if err := push.SetInt(OptSndhwm, 1); err != nil {
+				b.Fatal(err)
+			}
+			msg := make([]byte, 64)
+			for push.Send(msg, DontWait) == nil {
+			}
+			for {
+				if _, err := pull.Recv(DontWait); err != nil {
+					break
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			go func() {
+				for i := 0; i < b.N; i++ {
+					if err := push.Send(msg, 0); err != nil {
+						panic(err)
+					}
+				}
+			}()
+			for i := 0; i < b.N; i++ {
+				if _, err := pull.Recv(0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}
