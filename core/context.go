@@ -16,6 +16,9 @@ type Context struct {
 	sockets map[*Socket]struct{}
 	live    sync.WaitGroup // sockets not yet done lingering
 	ints    map[int]int
+	// internal counts the context's own sockets in sockets (never
+	// closed by the user; Term closes them).
+	internal int
 
 	// The inproc names bound in this context, and the connections made to
 	// names not bound yet (see inproc.go). inprocMu is taken under a
@@ -23,11 +26,14 @@ type Context struct {
 	inprocMu      sync.Mutex
 	inprocBound   map[string]*inprocBinding
 	inprocPending map[string][]*inprocLink
+	// zapc carries ZAP requests to the handler bound in this context.
+	zapc zapClient
 }
 
 // NewContext returns a new context.
 func NewContext() *Context {
 	return &Context{
+		zapc:    zapClient{slots: make(chan struct{}, zapMaxPending)},
 		termCh:  make(chan struct{}),
 		sockets: make(map[*Socket]struct{}),
 		ints: map[int]int{
@@ -40,7 +46,11 @@ func NewContext() *Context {
 func (c *Context) terminated() bool { return c.isTerm.Load() }
 
 // NewSocket makes a socket of type t.
-func (c *Context) NewSocket(t SocketType) (*Socket, error) {
+func (c *Context) NewSocket(t SocketType) (*Socket, error) { return c.newSocket(t, false) }
+
+// newSocket makes a socket; an internal one (the ZAP client's) does not
+// count against MAX_SOCKETS.
+func (c *Context) newSocket(t SocketType, internal bool) (*Socket, error) {
 	if c.terminated() {
 		return nil, ETERM
 	}
@@ -53,8 +63,12 @@ func (c *Context) NewSocket(t SocketType) (*Socket, error) {
 	if c.terminated() {
 		return nil, ETERM
 	}
-	if len(c.sockets) >= c.ints[CtxMaxSockets] {
+	if !internal && len(c.sockets)-c.internal >= c.ints[CtxMaxSockets] {
 		return nil, EMFILE
+	}
+	if internal {
+		c.internal++
+		s.internal = true
 	}
 	s.opt.ints[OptIPv6] = boolInt(c.ints[CtxIPv6] != 0)
 	c.sockets[s] = struct{}{}
@@ -65,6 +79,9 @@ func (c *Context) NewSocket(t SocketType) (*Socket, error) {
 // forget drops a closed socket from the open set.
 func (c *Context) forget(s *Socket) {
 	c.mu.Lock()
+	if _, ok := c.sockets[s]; ok && s.internal {
+		c.internal--
+	}
 	delete(c.sockets, s)
 	c.mu.Unlock()
 }
@@ -84,6 +101,7 @@ func (c *Context) Term() error {
 			s.pokeWatchers()
 		}
 		c.mu.Unlock()
+		c.zapc.close()
 	})
 	c.live.Wait()
 	return nil

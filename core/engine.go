@@ -64,6 +64,23 @@ var errFlushAndClose = errors.New("engine: close after this write")
 // maxBatch bounds how many messages one engine step moves at once.
 const maxBatch = 256
 
+// batches holds the message batches engines move messages in. A reader or
+// writer takes one when it has messages to move and gives it back before
+// it waits, so an idle connection holds none.
+var batches = sync.Pool{New: func() any {
+	b := make([]pool.Msg, 0, maxBatch)
+	return &b
+}}
+
+// takeBatch returns an empty batch.
+func takeBatch() *[]pool.Msg { return batches.Get().(*[]pool.Msg) }
+
+// dropBatch gives back an empty batch.
+func dropBatch(b *[]pool.Msg) {
+	*b = (*b)[:0]
+	batches.Put(b)
+}
+
 // engineIO is what both engines share: the connection, its context, the
 // encoder and the batching writer.
 type engineIO struct {
@@ -119,7 +136,12 @@ func (e *engineIO) queueCommand(p *pipe, cmd []byte) {
 // wake-up, and ends the connection once a closed socket has flushed.
 func (e *engineIO) writeLoop(p *pipe, done chan struct{}) {
 	defer close(done)
-	batch := make([]pool.Msg, 0, maxBatch)
+	var held *[]pool.Msg // a batch, while there is output to move
+	defer func() {
+		if held != nil {
+			dropBatch(held)
+		}
+	}()
 	lingering := false
 	closing := e.h.closing()
 	var tick, timeout <-chan time.Time
@@ -135,7 +157,14 @@ func (e *engineIO) writeLoop(p *pipe, done chan struct{}) {
 		}
 	}()
 	for {
-		batch = p.out.popAll(batch[:0], maxBatch)
+		var batch []pool.Msg
+		if p.out.len() > 0 {
+			if held == nil {
+				held = takeBatch()
+			}
+			batch = p.out.popAll((*held)[:0], maxBatch)
+			*held = batch[:0]
+		}
 		var err error
 		if e.appendCmd != nil {
 			e.cmdMu.Lock()
@@ -190,6 +219,13 @@ func (e *engineIO) writeLoop(p *pipe, done chan struct{}) {
 			e.conn.Close()
 			return
 		}
+		// Going to sleep: hold no buffers while idle.
+		if held != nil {
+			clear((*held)[:cap(*held)])
+			dropBatch(held)
+			held = nil
+		}
+		e.enc.Release()
 		select {
 		case <-p.wake:
 		case <-tick:

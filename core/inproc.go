@@ -37,9 +37,6 @@ type inprocBinding struct {
 type inprocState struct {
 	binds    []*inprocBinding
 	connects []*inprocLink // links made by Connect, for Disconnect
-	// slab is the unused rest of the chunk small frames are copied into
-	// when they can only go to inproc peers (see appendCopy).
-	slab slab
 
 	// Pipes whose peer ended the link, to be removed under mu.
 	reapMu sync.Mutex
@@ -499,20 +496,18 @@ func (s *Socket) closeInproc() {
 	s.inproc.reap = nil
 	s.inproc.nReap.Store(0)
 	s.inproc.reapMu.Unlock()
-	s.inproc.slab = slab{}
 }
 
 // appendCopy appends a copy of f to m: the one copy Send makes. Normally the
 // copy comes from the pool, and goes back to it once an engine has written
 // it. A message an inproc peer receives is handed to that peer's user, who
-// keeps it, so a pooled buffer would never come back: for a socket with no
-// tcp or ipc endpoints, small frames are instead carved out of a shared
-// slab (as the engine's reader does with its receive buffer), so that
-// sending allocates nothing per message. The caller holds s.mu.
+// keeps it: for a socket with no tcp or ipc endpoints, frames are copied
+// into memory of their own size instead, so that what a receiver keeps
+// holds nothing else alive. The caller holds s.mu.
 func (s *Socket) appendCopy(m *pool.Msg, f []byte) {
-	if len(f) > slabMax || len(s.binds) != 0 || len(s.connects) != 0 {
+	if len(s.binds) != 0 || len(s.connects) != 0 {
 		m.AppendPooled(pool.Clone(f))
 		return
 	}
-	m.Append(s.inproc.slab.copy(f))
+	m.Append(append([]byte(nil), f...))
 }

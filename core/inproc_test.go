@@ -430,8 +430,9 @@ func TestInprocCloseWhileBlocked(t *testing.T) {
 	}
 }
 
-// TestInprocSendAllocs: sending and receiving over inproc allocates nothing
-// per message in the steady state.
+// TestInprocSendAllocs: sending and receiving over inproc costs one
+// allocation per frame in the steady state: the copy Send makes, of the
+// frame's own size, which the receiver keeps.
 func TestInprocSendAllocs(t *testing.T) {
 	e := newEnv(t)
 	push, pull := e.socket(PUSH), e.socket(PULL)
@@ -446,7 +447,7 @@ func TestInprocSendAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs > 0.01 {
+	if allocs > 1.01 {
 		t.Fatalf("%.3f allocations per message", allocs)
 	}
 }

@@ -35,8 +35,12 @@ type pipe struct {
 	lb    *loadBalancer
 	lbIdx int
 
-	// inListed and outListed are set while the pipe waits on its socket's
-	// readable or writable list (pipeReadable, pipeWritable).
+	// inActive and outActive are set while the pipe is in its fair
+	// queue's or load balancer's active prefix: its queue's hooks list it
+	// only when it is not. inListed and outListed are set while it waits
+	// on its socket's readable or writable list (pipeReadable,
+	// pipeWritable).
+	inActive, outActive atomic.Bool
 	inListed, outListed atomic.Bool
 
 	// link is the inproc connection this pipe is one end of; nil for a

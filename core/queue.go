@@ -26,12 +26,10 @@ type queue struct {
 	notFull func()
 }
 
+// newQueue makes an empty queue; its ring is allocated by the first push,
+// so an idle pipe costs little.
 func newQueue(hwm int, notEmpty, notFull func()) *queue {
-	size := 16
-	if hwm > 0 && hwm < size {
-		size = hwm
-	}
-	return &queue{ring: make([]pool.Msg, size), hwm: hwm, notEmpty: notEmpty, notFull: notFull}
+	return &queue{hwm: hwm, notEmpty: notEmpty, notFull: notFull}
 }
 
 func poke(c chan struct{}) {
@@ -44,7 +42,7 @@ func poke(c chan struct{}) {
 func (q *queue) fullLocked() bool { return q.hwm > 0 && q.n >= q.hwm }
 
 func (q *queue) grow() {
-	size := len(q.ring) * 2
+	size := max(len(q.ring)*2, 8)
 	if q.hwm > 0 && size > q.hwm {
 		size = q.hwm
 	}
@@ -133,6 +131,9 @@ func (q *queue) pushBatch(batch []pool.Msg) int {
 // called with mu held and releases it.
 func (q *queue) replaceLocked(m *pool.Msg) {
 	m.KeepLast()
+	if len(q.ring) == 0 {
+		q.grow()
+	}
 	old := q.ring[q.head]
 	wasEmpty := q.n == 0
 	q.ring[q.head] = *m

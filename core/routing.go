@@ -25,6 +25,9 @@ func (l *loadBalancer) swap(i, j int) {
 }
 
 func (l *loadBalancer) attach(p *pipe) {
+	if p.lb == l {
+		return
+	}
 	p.lb, p.lbIdx = l, len(l.pipes)
 	l.pipes = append(l.pipes, p)
 	if p.canWrite() {
@@ -37,17 +40,31 @@ func (l *loadBalancer) activate(p *pipe) {
 	if p.lb != l || p.lbIdx < l.active {
 		return
 	}
+	p.outActive.Store(true)
 	l.swap(p.lbIdx, l.active)
 	l.active++
 }
 
-// deactivate moves the active pipe at i out of the prefix.
-func (l *loadBalancer) deactivate(i int) {
+// deactivate moves the active pipe at i, just found full, out of the
+// prefix, unless it is the only one there (keeping it costs nothing, and
+// spares the lists a round trip on every wait) or has room again (its
+// queue's hook saw it active and did not list it).
+func (l *loadBalancer) deactivate(i int) bool {
+	p := l.pipes[i]
+	if l.active == 1 && !p.dead.Load() {
+		return false
+	}
+	p.outActive.Store(false)
+	if p.canWrite() {
+		p.outActive.Store(true)
+		return true
+	}
 	l.active--
 	l.swap(i, l.active)
 	if l.cur >= l.active {
 		l.cur = 0
 	}
+	return true
 }
 
 func (l *loadBalancer) detach(p *pipe) {
@@ -56,7 +73,11 @@ func (l *loadBalancer) detach(p *pipe) {
 	}
 	i := p.lbIdx
 	if i < l.active {
-		l.deactivate(i)
+		l.active--
+		l.swap(i, l.active)
+		if l.cur >= l.active {
+			l.cur = 0
+		}
 		i = p.lbIdx
 	}
 	last := len(l.pipes) - 1
@@ -64,6 +85,7 @@ func (l *loadBalancer) detach(p *pipe) {
 	l.pipes[last] = nil
 	l.pipes = l.pipes[:last]
 	p.lb = nil
+	p.outActive.Store(false)
 }
 
 // send queues m on the next pipe with room and returns that pipe.
@@ -77,7 +99,9 @@ func (l *loadBalancer) send(m *pool.Msg) (*pipe, error) {
 			l.cur++
 			return p, nil
 		}
-		l.deactivate(l.cur)
+		if !l.deactivate(l.cur) {
+			break
+		}
 	}
 	return nil, EAGAIN
 }
@@ -90,7 +114,9 @@ func (l *loadBalancer) canSend() bool {
 		if l.pipes[l.cur].canWrite() {
 			return true
 		}
-		l.deactivate(l.cur)
+		if !l.deactivate(l.cur) {
+			break
+		}
 	}
 	return false
 }
@@ -114,6 +140,9 @@ func (f *fairQueue) swap(i, j int) {
 }
 
 func (f *fairQueue) attach(p *pipe) {
+	if p.fq == f {
+		return
+	}
 	p.fq, p.fqIdx = f, len(f.pipes)
 	f.pipes = append(f.pipes, p)
 	if p.in.len() > 0 {
@@ -126,22 +155,36 @@ func (f *fairQueue) activate(p *pipe) {
 	if p.fq != f || p.fqIdx < f.active {
 		return
 	}
+	p.inActive.Store(true)
 	f.swap(p.fqIdx, f.active)
 	f.active++
 }
 
-// deactivate moves the active pipe at i out of the prefix, and forgets it
-// if it was detached and is now drained.
-func (f *fairQueue) deactivate(i int) {
+// deactivate moves the active pipe at i, just found empty, out of the
+// prefix, and forgets it if it was detached. It keeps the pipe when it is
+// the only active one (keeping it costs nothing, and spares the lists a
+// round trip on every wait) or has input again (its queue's hook saw it
+// active and did not list it). It reports whether the prefix changed.
+func (f *fairQueue) deactivate(i int) bool {
 	p := f.pipes[i]
+	gone := p.dead.Load() && !p.attached
+	if f.active == 1 && !gone {
+		return false
+	}
+	p.inActive.Store(false)
+	if !gone && p.in.len() > 0 {
+		p.inActive.Store(true)
+		return true
+	}
 	f.active--
 	f.swap(i, f.active)
 	if f.cur >= f.active {
 		f.cur = 0
 	}
-	if p.dead.Load() && !p.attached {
+	if gone {
 		f.remove(p)
 	}
+	return true
 }
 
 // remove takes p, which is not active, off the list.
@@ -167,6 +210,7 @@ func (f *fairQueue) detach(p *pipe) {
 		}
 	}
 	f.remove(p)
+	p.inActive.Store(false)
 }
 
 // recv takes the next message into m and returns the pipe it came from.
@@ -180,7 +224,9 @@ func (f *fairQueue) recv(m *pool.Msg) (*pipe, error) {
 			f.cur++
 			return p, nil
 		}
-		f.deactivate(f.cur)
+		if !f.deactivate(f.cur) {
+			break
+		}
 	}
 	return nil, EAGAIN
 }
@@ -193,7 +239,9 @@ func (f *fairQueue) canRecv() bool {
 		if f.pipes[f.cur].in.len() > 0 {
 			return true
 		}
-		f.deactivate(f.cur)
+		if !f.deactivate(f.cur) {
+			break
+		}
 	}
 	return false
 }
@@ -451,7 +499,6 @@ type peerTable struct {
 	fq     fairQueue
 	byID   map[string]*pipe
 	nextID uint32
-	ids    slab // copies of ids handed out with received messages
 }
 
 func newPeerTable() peerTable {
@@ -498,7 +545,7 @@ func (t *peerTable) recv(m *pool.Msg) error {
 	}
 	// The id frame is the user's to keep (and to scribble on): hand out a
 	// copy, never the map's key.
-	m.Prepend(t.ids.copy(p.id))
+	m.Prepend(append([]byte(nil), p.id...))
 	return nil
 }
 
@@ -521,11 +568,10 @@ func (r *routerPolicy) attach(*pipe) bool { return true }
 
 func (r *routerPolicy) handshaken(p *pipe, peerID []byte) bool {
 	if p.identified {
-		if string(peerID) == string(p.id) || len(peerID) == 0 && p.id[0] == 0 {
-			return true
-		}
-		delete(r.byID, string(p.id))
-		p.identified = false
+		// A connecting pipe that reconnected keeps its place in the fair
+		// queue and its first routing id, whatever the new peer
+		// announces, as in libzmq.
+		return true
 	}
 	id := peerID
 	if len(id) == 0 {

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/monocoque-go/monocoque/pool"
 )
@@ -66,7 +67,9 @@ func TestFairQueueActivePrefix(t *testing.T) {
 	if want := "[c1 a1 c2 a2]"; fmt.Sprint(got) != want {
 		t.Fatalf("order %v, want %s", got, want)
 	}
-	if f.active != 0 || f.canRecv() {
+	// Drained: the pipes leave the prefix but for the last one looked at,
+	// which stays (keeping it costs nothing).
+	if f.active != 1 || f.canRecv() {
 		t.Fatalf("%d pipes still active after draining", f.active)
 	}
 	// Input on a pipe that was found empty brings it back.
@@ -110,19 +113,60 @@ func TestLoadBalancerActivePrefix(t *testing.T) {
 		t.Fatalf("3 messages went to %d pipes", len(sent))
 	}
 	m := msgOfString("y")
-	if _, err := l.send(&m); err != EAGAIN || l.active != 0 || l.canSend() {
-		t.Fatalf("all full: %v, %d active", err, l.active)
+	if _, err := l.send(&m); err != EAGAIN || l.active != 1 || l.canSend() {
+		t.Fatalf("all full: %v, %d active (the last full one stays)", err, l.active)
 	}
 	var out pool.Msg
-	ps[1].out.pop(&out) // the writer takes one: room again
+	kept := l.pipes[0]
+	other := ps[1]
+	if other == kept {
+		other = ps[2]
+	}
+	other.out.pop(&out) // the writer takes one: room again
 	s.mu.Lock()
 	s.housekeep()
 	s.mu.Unlock()
-	if p, err := l.send(&m); err != nil || p != ps[1] {
-		t.Fatalf("after room on pipe 1: %v", err)
+	if p, err := l.send(&m); err != nil || p != other {
+		t.Fatalf("after room on an inactive pipe: %v", err)
 	}
 	l.detach(ps[0])
 	if len(l.pipes) != 2 || ps[0].lb != nil {
 		t.Fatalf("detach left %d pipes", len(l.pipes))
+	}
+}
+
+// TestRouterReconnectKeepsEntry: a ROUTER that connects to a DEALER which
+// restarts with a new identity keeps one fair-queue entry for that peer,
+// under its first identity, as libzmq does.
+func TestRouterReconnectKeepsEntry(t *testing.T) {
+	e := newEnv(t)
+	router := e.socket(ROUTER)
+	must(t, router.SetInt(OptReconnectIvl, 10))
+	first := e.socket(DEALER)
+	must(t, first.SetBytes(OptRoutingID, []byte("id0")))
+	ep := e.bind(first)
+	must(t, router.Connect(ep))
+	send(t, first, "hello")
+	recv(t, router, "id0", "hello")
+	for i := 1; i <= 5; i++ {
+		must(t, first.Close())
+		d, err := e.ctx.NewSocket(DEALER)
+		must(t, err)
+		t.Cleanup(func() { d.Close() })
+		must(t, d.SetInt(OptLinger, 0))
+		must(t, d.SetBytes(OptRoutingID, []byte(fmt.Sprint("id", i))))
+		for d.Bind(ep) != nil { // the port may take a moment to free
+			time.Sleep(5 * time.Millisecond)
+		}
+		must(t, d.SetInt(OptSndtimeo, 5000))
+		send(t, d, "again")
+		recv(t, router, "id0", "again")
+		first = d
+	}
+	router.mu.Lock()
+	defer router.mu.Unlock()
+	fq := &router.pol.(*routerPolicy).fq
+	if len(fq.pipes) != 1 {
+		t.Fatalf("%d fair-queue entries for one peer", len(fq.pipes))
 	}
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"net"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -189,5 +190,65 @@ func TestPlainAndCurveOverTCP(t *testing.T) {
 				t.Fatal("the ZAP handler was asked")
 			}
 		})
+	}
+}
+
+// TestZAPFloodLeavesSocketSlots: many unauthenticated PLAIN HELLOs waiting
+// on a slow ZAP handler use none of the application's socket slots (a
+// context allowing 8 sockets), and a good client is still served.
+func TestZAPFloodLeavesSocketSlots(t *testing.T) {
+	e := newEnv(t)
+	must(t, e.ctx.SetInt(CtxMaxSockets, 8))
+	seen := zapHandler(t, e, func(r wire.ZAPRequest) string {
+		if len(r.Credentials) == 2 && string(r.Credentials[1]) == "good" {
+			return "200"
+		}
+		time.Sleep(time.Millisecond) // a slow handler
+		return "400"
+	})
+	server := e.socket(ROUTER)
+	must(t, server.SetInt(OptPlainServer, 1))
+	ep := e.bind(server)
+	const flood = 300
+	conns := make(chan net.Conn, flood)
+	go func() {
+		defer close(conns)
+		for i := 0; i < flood; i++ {
+			c, err := net.Dial("tcp", ep[len("tcp://"):])
+			if err != nil {
+				return
+			}
+			mech := wire.NewPlainClient(wire.SocketInfo{Type: "DEALER"}, []byte("mallory"), []byte("bad"))
+			cmds, _ := mech.Start()
+			enc := wire.NewEncoder()
+			for _, cmd := range cmds {
+				enc.AppendFrame(wire.FlagCommand, cmd)
+			}
+			c.Write(wire.Greeting{Major: 3, Minor: 1, Mechanism: mech.Name()}.Append(nil))
+			enc.WriteTo(c)
+			conns <- c
+		}
+	}()
+	defer func() {
+		for c := range conns {
+			c.Close()
+		}
+	}()
+	// While requests pile up at the handler, the application can still
+	// make sockets up to its limit...
+	for seen.Load() < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := 0; i < 4; i++ {
+		e.socket(PAIR)
+	}
+	// ...and a good client gets through.
+	client := e.socket(DEALER)
+	must(t, client.SetBytes(OptPlainUsername, []byte("alice")))
+	must(t, client.SetBytes(OptPlainPassword, []byte("good")))
+	must(t, client.Connect(ep))
+	send(t, client, "hello")
+	if m := recv(t, server); string(m[len(m)-1]) != "hello" {
+		t.Fatalf("server got %q", m)
 	}
 }

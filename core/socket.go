@@ -51,9 +51,10 @@ type connectHook interface {
 // Socket is a ZeroMQ socket: a routing policy over a set of pipes, each
 // pipe fed by one connection. Its methods may be called from any goroutine.
 type Socket struct {
-	ctx   *Context
-	typ   SocketType
-	inSig chan struct{} // some pipe got input
+	ctx      *Context
+	typ      SocketType
+	internal bool          // the context's own (ZAP client): not counted in MAX_SOCKETS
+	inSig    chan struct{} // some pipe got input
 	// outSig is poked when some pipe's outbound queue has room again.
 	outSig chan struct{}
 	// closeCtx is done once Close is called: blocked calls return and
@@ -117,7 +118,7 @@ type Socket struct {
 // pipeReadable records that p's inbound queue got input, and wakes
 // receivers. It takes no lock but the list's.
 func (s *Socket) pipeReadable(p *pipe) {
-	if !p.inListed.Swap(true) {
+	if !p.inActive.Load() && !p.inListed.Swap(true) {
 		s.readable.add(p)
 	}
 	s.notifyIn()
@@ -126,7 +127,7 @@ func (s *Socket) pipeReadable(p *pipe) {
 // pipeWritable records that p's outbound queue has room again, and wakes
 // senders.
 func (s *Socket) pipeWritable(p *pipe) {
-	if !p.outListed.Swap(true) {
+	if !p.outActive.Load() && !p.outListed.Swap(true) {
 		s.writable.add(p)
 	}
 	s.notifyOut()

@@ -20,14 +20,11 @@ import (
 // its connections' engines, names pipes at Connect and takes outgoing
 // frames one at a time) and the raw engine.
 
-// Raw input is read into chunks of rawChunk bytes; a read goes into what is
-// left of the current chunk unless that is less than rawMinRead. As with
-// the ZMTP decoder, a chunk is never written twice, so the messages handed
-// out are sub-slices of it and need no copy.
-const (
-	rawChunk   = 64 << 10
-	rawMinRead = 2 << 10
-)
+// rawChunk is the size of the buffer a raw engine reads into. It comes
+// from the pool for each burst of input and goes back before the engine
+// waits for more, so an idle connection holds none; what each read
+// returned is copied out into a message of its own size.
+const rawChunk = 64 << 10
 
 // rawEngine carries a STREAM connection's bytes: each read becomes one
 // message, each queued message is written without framing.
@@ -78,22 +75,31 @@ func (e *rawEngine) readLoop(p *pipe) {
 	if e.notify && !p.dead.Load() {
 		deliver([]byte{})
 	}
+	wait := readWaiter(e.conn)
 	var buf []byte
-	pos := 0
 	for {
-		if len(buf)-pos < rawMinRead {
-			buf = make([]byte, rawChunk)
-			pos = 0
+		if wait != nil {
+			if buf != nil {
+				pool.Put(buf)
+				buf = nil
+			}
+			if wait() != nil {
+				break
+			}
 		}
-		n, err := e.conn.Read(buf[pos:])
+		if buf == nil {
+			buf = pool.Get(rawChunk)
+		}
+		n, err := e.conn.Read(buf)
 		if n > 0 {
-			data := buf[pos : pos+n : pos+n]
-			pos += n
-			deliver(data)
+			deliver(append([]byte(nil), buf[:n]...))
 		}
 		if err != nil {
 			break
 		}
+	}
+	if buf != nil {
+		pool.Put(buf)
 	}
 	if e.notify && !e.closedHere(p) {
 		deliver([]byte{})

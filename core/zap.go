@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -15,14 +16,6 @@ const zapName = "zeromq.zap.01"
 
 // zapRequestIDs numbers ZAP requests so that replies can be matched.
 var zapRequestIDs atomic.Uint64
-
-// zapHandlerBound reports whether a ZAP handler is bound in c.
-func (c *Context) zapHandlerBound() bool {
-	c.inprocMu.Lock()
-	defer c.inprocMu.Unlock()
-	_, ok := c.inprocBound[zapName]
-	return ok
-}
 
 // authenticate settles a mechanism waiting for a ZAP decision and returns
 // the commands to send. Without a handler, libzmq refuses PLAIN clients
@@ -54,52 +47,142 @@ func (e *zmtpEngine) authenticate(m wire.ZAPMechanism, deadline time.Time) ([][]
 	return m.ZAPReply(resp.StatusCode, resp.StatusText, resp.UserID, resp.Metadata)
 }
 
-// zap sends a ZAP request to the context's handler; bound is false when
-// none is bound.
-func (c *Context) zap(req wire.ZAPRequest, deadline time.Time) ([][]byte, bool, error) {
-	if !c.zapHandlerBound() {
-		return nil, false, nil
-	}
-	reply, err := c.zapExchange(req.Frames(), deadline)
-	return reply, true, err
+// zapMaxPending bounds the ZAP requests a context has in flight; a
+// handshake that finds them all taken waits for one (within its
+// HANDSHAKE_IVL), so unauthenticated peers cannot make requests pile up.
+const zapMaxPending = 256
+
+// zapClient carries a context's ZAP requests to its handler over one
+// internal DEALER, connected to inproc://zeromq.zap.01 (libzmq's sessions
+// use a pipe to the handler in the same way). The socket is the context's
+// own: it does not count against MAX_SOCKETS, and Term closes it. Replies
+// are matched to requests by request id.
+type zapClient struct {
+	slots chan struct{} // one token per request in flight
+
+	mu      sync.Mutex
+	sock    *Socket        // nil until the first request
+	handler *inprocBinding // the binding sock is connected to
+	waiting map[string]chan [][]byte
+	done    chan struct{} // closed when the reply reader ends
 }
 
-// zapExchange sends one request to the context's ZAP handler, as a DEALER
-// would (after an empty delimiter), and returns the reply's frames after
-// the delimiter. It gives up at deadline (zero: after 30 seconds).
-func (c *Context) zapExchange(request [][]byte, deadline time.Time) ([][]byte, error) {
+// zap sends a ZAP request to the context's handler and returns the
+// reply's frames after the delimiter; bound is false when no handler is
+// bound. It gives up at deadline (zero: after 30 seconds) or at Term.
+func (c *Context) zap(req wire.ZAPRequest, deadline time.Time) ([][]byte, bool, error) {
+	c.inprocMu.Lock()
+	b := c.inprocBound[zapName]
+	c.inprocMu.Unlock()
+	if b == nil {
+		return nil, false, nil
+	}
 	if deadline.IsZero() {
 		deadline = time.Now().Add(30 * time.Second)
 	}
-	ms := int(time.Until(deadline) / time.Millisecond)
-	if ms <= 0 {
-		return nil, ETIMEDOUT
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	zc := &c.zapc
+	select {
+	case zc.slots <- struct{}{}:
+	case <-t.C:
+		return nil, true, ETIMEDOUT
+	case <-c.termCh:
+		return nil, true, ETERM
 	}
-	zs, err := c.NewSocket(DEALER)
+	defer func() { <-zc.slots }()
+	id := string(req.RequestID)
+	ch := make(chan [][]byte, 1)
+	sock, err := zc.register(c, b, id, ch)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
-	defer zs.Close()
-	for _, o := range []struct {
-		opt Option
-		v   int
-	}{{OptLinger, 0}, {OptSndtimeo, ms}, {OptRcvtimeo, ms}} {
-		if err := zs.SetInt(o.opt, o.v); err != nil {
+	defer zc.forget(id)
+	if err := sock.SendMsg(append([][]byte{{}}, req.Frames()...), DontWait); err != nil {
+		return nil, true, err
+	}
+	select {
+	case reply := <-ch:
+		return reply, true, nil
+	case <-t.C:
+		return nil, true, ETIMEDOUT
+	case <-c.termCh:
+		return nil, true, ETERM
+	}
+}
+
+// register makes sure the client's socket is connected to the handler
+// bound as b and records ch as the place for the reply to request id.
+func (zc *zapClient) register(c *Context, b *inprocBinding, id string, ch chan [][]byte) (*Socket, error) {
+	zc.mu.Lock()
+	defer zc.mu.Unlock()
+	if zc.sock == nil {
+		s, err := c.newSocket(DEALER, true)
+		if err != nil {
 			return nil, err
 		}
+		for _, o := range []struct {
+			opt Option
+			v   int
+		}{{OptLinger, 0}, {OptSndhwm, 0}, {OptRcvhwm, 0}} {
+			s.SetInt(o.opt, o.v)
+		}
+		zc.sock, zc.waiting, zc.done = s, make(map[string]chan [][]byte), make(chan struct{})
+		go zc.readReplies(s, zc.done)
 	}
-	if err := zs.Connect("inproc://" + zapName); err != nil {
-		return nil, err
+	if zc.handler != b {
+		// A new handler (AuthStop, then AuthStart): connect to it.
+		if zc.handler != nil {
+			zc.sock.Disconnect("inproc://" + zapName)
+		}
+		if err := zc.sock.Connect("inproc://" + zapName); err != nil {
+			return nil, err
+		}
+		zc.handler = b
 	}
-	if err := zs.SendMsg(append([][]byte{{}}, request...), 0); err != nil {
-		return nil, err
+	zc.waiting[id] = ch
+	return zc.sock, nil
+}
+
+func (zc *zapClient) forget(id string) {
+	zc.mu.Lock()
+	delete(zc.waiting, id)
+	zc.mu.Unlock()
+}
+
+// readReplies hands each reply to the request waiting for it, until the
+// socket is closed.
+func (zc *zapClient) readReplies(s *Socket, done chan struct{}) {
+	defer close(done)
+	for {
+		msg, err := s.RecvMsg(0)
+		if err != nil {
+			return
+		}
+		// [delimiter, version, request id, status code, text, user, metadata]
+		if len(msg) < 3 || len(msg[0]) != 0 {
+			continue
+		}
+		zc.mu.Lock()
+		ch := zc.waiting[string(msg[2])]
+		zc.mu.Unlock()
+		if ch != nil {
+			select {
+			case ch <- msg[1:]:
+			default:
+			}
+		}
 	}
-	reply, err := zs.RecvMsg(0)
-	if err != nil {
-		return nil, err
+}
+
+// close ends the client: its socket is closed and its reader waited for.
+func (zc *zapClient) close() {
+	zc.mu.Lock()
+	s, done := zc.sock, zc.done
+	zc.sock = nil
+	zc.mu.Unlock()
+	if s != nil {
+		s.Close()
+		<-done
 	}
-	if len(reply) == 0 || len(reply[0]) != 0 {
-		return nil, wire.ErrZAP
-	}
-	return reply[1:], nil
 }

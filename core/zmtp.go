@@ -2,9 +2,11 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"time"
 
 	"github.com/monocoque-go/monocoque/pool"
@@ -25,9 +27,10 @@ type zmtpEngine struct {
 	sealBuf []byte
 
 	props *Properties // metadata attached to every message received
-	// ttlArmed is the reader's own flag: a read deadline from the peer's
-	// PING TTL is in force and must be lifted on the next frame.
-	ttlArmed bool
+	// The reader's own read deadlines: ttlAt from the peer's PING TTL
+	// (lifted by the next frame), idleAt for giving the read buffer back
+	// (see idleAfter). Zero: none.
+	ttlAt, idleAt time.Time
 }
 
 func (e *zmtpEngine) peerID() []byte { return e.id }
@@ -139,31 +142,76 @@ func (e *zmtpEngine) run(p *pipe) bool {
 	return true
 }
 
+// idleAfter is how long a connection's reader waits holding its read
+// buffer: a connection that received nothing for that long gives the
+// buffer back and waits for input without one (readWaiter), so idle
+// connections cost no buffer memory while busy ones pay nothing per read.
+const idleAfter = time.Second
+
 // readLoop decodes frames into messages and hands them to the session in
 // batches, as long as the decoder has whole frames buffered.
 func (e *zmtpEngine) readLoop(p *pipe) {
-	batch := make([]pool.Msg, 0, maxBatch)
+	var held *[]pool.Msg // a batch, while there is input to move
+	var batch []pool.Msg
 	var cur pool.Msg
+	defer func() {
+		if held != nil {
+			e.h.deliver(p, batch)
+			dropBatch(held)
+		}
+	}()
+	wait := readWaiter(e.conn)
+	idle := false // waiting without a buffer (the decoder's waiter is set)
+	frames := 0   // frames since the idle deadline was armed
+	if wait != nil {
+		e.idleAt = time.Now().Add(idleAfter)
+		e.armDeadline()
+	}
 	for {
 		f, err := e.dec.Next()
+		if err != nil && wait != nil && !idle && errors.Is(err, os.ErrDeadlineExceeded) && e.idleDue() {
+			// Our own idle deadline, not the peer's TTL: if nothing came
+			// since it was armed, give the buffer back and wait without
+			// one; otherwise arm it again.
+			if frames == 0 {
+				idle = true
+				e.dec.SetWaiter(wait)
+				e.idleAt = time.Time{}
+			} else {
+				e.idleAt = time.Now().Add(idleAfter)
+			}
+			frames = 0
+			e.armDeadline()
+			continue
+		}
 		if err == nil && e.codec != nil {
 			f, err = e.open(f)
 		}
 		if err != nil {
-			e.h.deliver(p, batch)
 			return
+		}
+		frames++
+		if idle {
+			// Input again: read with a buffer, bounded by the deadline.
+			idle = false
+			e.dec.SetWaiter(nil)
+			e.idleAt = time.Now().Add(idleAfter)
+			e.armDeadline()
+		}
+		if held == nil {
+			held = takeBatch()
+			batch = (*held)[:0]
 		}
 		if e.hbIvl > 0 {
 			e.heard.Store(true)
 		}
-		if e.ttlArmed {
-			e.ttlArmed = false
-			e.conn.SetReadDeadline(time.Time{})
+		if !e.ttlAt.IsZero() {
+			e.ttlAt = time.Time{}
+			e.armDeadline()
 		}
 		if f.IsCommand() {
 			sub, ok := e.command(p, f.Body)
 			if !ok {
-				e.h.deliver(p, batch)
 				return
 			}
 			if sub.Len() == 0 {
@@ -183,8 +231,31 @@ func (e *zmtpEngine) readLoop(p *pipe) {
 		if len(batch) == maxBatch || !e.dec.Ready() {
 			e.h.deliver(p, batch)
 			batch = batch[:0]
+			if !e.dec.Ready() {
+				// The next frame needs a read, which may wait: hold no
+				// batch meanwhile.
+				dropBatch(held)
+				held = nil
+			}
 		}
 	}
+}
+
+// idleDue reports whether the idle deadline has passed (the read deadline
+// that just expired was not the peer's TTL).
+func (e *zmtpEngine) idleDue() bool {
+	now := time.Now()
+	return !e.idleAt.IsZero() && !now.Before(e.idleAt) && (e.ttlAt.IsZero() || now.Before(e.ttlAt))
+}
+
+// armDeadline sets the connection's read deadline to the sooner of the
+// peer's PING TTL and the idle deadline (none when neither is set).
+func (e *zmtpEngine) armDeadline() {
+	d := e.ttlAt
+	if d.IsZero() || !e.idleAt.IsZero() && e.idleAt.Before(d) {
+		d = e.idleAt
+	}
+	e.conn.SetReadDeadline(d)
 }
 
 // command handles a command frame after the handshake; false ends the
@@ -213,8 +284,8 @@ func (e *zmtpEngine) control(p *pipe, name string, data []byte) bool {
 		}
 		if ttl > 0 {
 			// The peer wants to be dropped if it goes silent for ttl.
-			e.conn.SetReadDeadline(time.Now().Add(time.Duration(ttl) * 100 * time.Millisecond))
-			e.ttlArmed = true
+			e.ttlAt = time.Now().Add(time.Duration(ttl) * 100 * time.Millisecond)
+			e.armDeadline()
 		}
 		e.queueCommand(p, wire.AppendCommandBody(nil, wire.CmdPong, ctx))
 		return true

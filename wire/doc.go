@@ -11,6 +11,14 @@
 // other function works on byte slices. The connection engine in core drives
 // them.
 //
+// Memory: every frame body a Decoder returns is the caller's own; it never
+// aliases the decoder's read buffer, which is reused for every read. Both
+// the Decoder's read buffer and the Encoder's batch buffer come from the
+// pool package and can be given back while idle (Decoder.Release,
+// Decoder.SetWaiter, Encoder.Release), so that thousands of quiet
+// connections hold no buffers. Declared frame lengths reserve nothing:
+// memory follows the bytes that actually arrive.
+//
 // The security mechanisms are NULL (NewNull, NewNullZAP), PLAIN
 // (NewPlainClient, NewPlainServer) and CURVE (NewCurveClient,
 // NewCurveServer, which also implement MessageCodec). Server-side

@@ -16,6 +16,9 @@ const (
 
 	// maxRetainedBuffer is the largest buffer capacity Reset keeps for reuse.
 	maxRetainedBuffer = 4 << 20
+
+	// minEncoderBuffer is the smallest buffer the Encoder takes.
+	minEncoderBuffer = 4 << 10
 )
 
 // Encoder batches frames for one write. Headers and small bodies are
@@ -24,14 +27,19 @@ const (
 // becomes writev on TCP and Unix connections). The caller must keep
 // referenced bodies unchanged until WriteTo or Reset returns.
 //
-// In steady state an Encoder does not allocate. It is not safe for
-// concurrent use.
+// The buffer comes from the pool package (pool.Get) and grows through it;
+// Release gives it back while nothing is pending, so that an idle
+// connection holds none. In steady state an Encoder does not allocate,
+// whether it keeps its buffer or releases it between batches. It is not
+// safe for concurrent use.
 type Encoder struct {
-	buf  []byte   // headers and copied bodies
+	buf  []byte   // headers and copied bodies; from pool.Get, or nil
 	segs [][]byte // with referenced bodies pending: slices of buf and bodies, in order
 	mark int      // buf[mark:] is not yet in segs
 	refd int      // bytes pending in referenced bodies
 	nb   net.Buffers
+	// hint is the capacity of the buffer last released, for the next one.
+	hint int
 }
 
 // NewEncoder returns an empty Encoder.
@@ -39,6 +47,19 @@ func NewEncoder() *Encoder { return &Encoder{} }
 
 // Len returns the number of bytes pending.
 func (e *Encoder) Len() int { return len(e.buf) + e.refd }
+
+// Release gives the buffer back to the pool if nothing is pending
+// (Len() == 0); otherwise it does nothing. The next append takes a buffer
+// of the same size again.
+func (e *Encoder) Release() {
+	if e.Len() != 0 || e.buf == nil {
+		return
+	}
+	e.hint = min(cap(e.buf), pool.MaxPooled)
+	pool.Put(e.buf)
+	e.buf = nil
+	e.mark = 0
+}
 
 // Reset drops everything pending, keeping the buffers for reuse (unless
 // they have grown unusually large).
@@ -79,6 +100,11 @@ func (e *Encoder) AppendFrame(flags byte, body []byte) {
 // bytes) followed by data.
 func (e *Encoder) AppendCommand(name string, data []byte) {
 	size := 1 + len(name) + len(data)
+	copied := LongHeaderSize + 1 + len(name)
+	if len(data) < CopyThreshold {
+		copied += len(data)
+	}
+	e.room(copied)
 	e.buf = AppendFrameHeader(e.buf, FlagCommand, size)
 	e.buf = append(e.buf, byte(len(name)))
 	e.buf = append(e.buf, name...)
@@ -97,6 +123,7 @@ func (e *Encoder) AppendRaw(b []byte) {
 		e.reference(b)
 		return
 	}
+	e.room(len(b))
 	e.buf = append(e.buf, b...)
 }
 
@@ -125,6 +152,7 @@ func (e *Encoder) appendFrame(flags byte, body []byte) {
 		e.buf = b
 		return
 	}
+	e.room(LongHeaderSize)
 	e.buf = AppendFrameHeader(e.buf, flags, n)
 	e.reference(body)
 }
@@ -140,17 +168,22 @@ func (e *Encoder) reference(body []byte) {
 	e.refd += len(body)
 }
 
-// grow makes room for at least n more bytes in buf.
+// room makes sure n more bytes fit in buf without append reallocating it.
+func (e *Encoder) room(n int) {
+	if cap(e.buf)-len(e.buf) < n {
+		e.grow(n)
+	}
+}
+
+// grow replaces buf by a pooled buffer with room for at least n more bytes.
+// The old buffer goes back to the pool unless segs still points into it.
 func (e *Encoder) grow(n int) {
-	c := 2 * cap(e.buf)
-	if c < 4096 {
-		c = 4096
-	}
-	if c < len(e.buf)+n {
-		c = len(e.buf) + n
-	}
-	nb := make([]byte, len(e.buf), c)
+	c := max(2*cap(e.buf), minEncoderBuffer, e.hint, len(e.buf)+n)
+	nb := pool.Get(c)[:len(e.buf)]
 	copy(nb, e.buf)
+	if len(e.segs) == 0 && e.buf != nil {
+		pool.Put(e.buf)
+	}
 	e.buf = nb
 }
 

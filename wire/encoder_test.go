@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/monocoque-go/monocoque/pool"
 )
@@ -211,4 +213,155 @@ func TestEncoderNoAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, tcp); n != 0 {
 		t.Fatalf("TCP allocs = %v", n)
 	}
+}
+
+func TestEncoderRelease(t *testing.T) {
+	big := pattern(CopyThreshold, 7)
+	tests := []struct {
+		name   string
+		append func(e *Encoder)
+	}{
+		{"small", func(e *Encoder) { e.AppendFrame(0, []byte("hello")) }},
+		{"command", func(e *Encoder) { e.AppendCommand(CmdPing, []byte{0, 1}) }},
+		{"raw", func(e *Encoder) { e.AppendRaw([]byte("raw")) }},
+		{"referenced", func(e *Encoder) { e.AppendFrame(FlagMore, []byte("a")); e.AppendFrame(0, big) }},
+		{"referenced only", func(e *Encoder) { e.AppendRaw(big) }},
+		{"large command", func(e *Encoder) { e.AppendCommand(CmdSubscribe, big) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := NewEncoder()
+			e.Release() // nothing pending, no buffer: no-op
+			var want bytes.Buffer
+			ref := NewEncoder()
+			tt.append(ref)
+			ref.WriteTo(&want)
+			for round := 0; round < 3; round++ {
+				tt.append(e)
+				pending := e.Len()
+				e.Release() // pending: must keep everything
+				if e.Len() != pending {
+					t.Fatalf("Release with %d bytes pending changed Len to %d", pending, e.Len())
+				}
+				var out bytes.Buffer
+				if _, err := e.WriteTo(&out); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(out.Bytes(), want.Bytes()) {
+					t.Fatalf("round %d: wrote % x, want % x", round, out.Bytes(), want.Bytes())
+				}
+				e.Release()
+				if e.buf != nil || e.Len() != 0 {
+					t.Fatalf("round %d: buffer kept after Release", round)
+				}
+			}
+		})
+	}
+}
+
+// TestEncoderReleaseToPool: the released buffer is the one the pool hands
+// out next.
+func TestEncoderReleaseToPool(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // one P: one pool cache
+	e := NewEncoder()
+	e.AppendFrame(0, []byte("x"))
+	b := e.buf
+	if _, err := e.WriteTo(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	e.Release()
+	if got := pool.Get(cap(b)); unsafe.SliceData(got) != unsafe.SliceData(b) {
+		t.Fatal("released buffer not in the pool")
+	}
+}
+
+// TestEncoderReleaseNoAllocs: releasing between batches and growing within
+// one cost no allocation in steady state.
+func TestEncoderReleaseNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	small := msgOf(pattern(64, 0))
+	multi := msgOf([]byte("id"), nil, pattern(1000, 1))
+	large := msgOf([]byte("hdr"), pattern(64<<10, 2))
+	tests := []struct {
+		name  string
+		batch func(e *Encoder)
+		hint  bool // keep the size hint across Release
+	}{
+		{"small", func(e *Encoder) { e.AppendMsg(small) }, true},
+		{"mixed", func(e *Encoder) {
+			for i := 0; i < 20; i++ {
+				e.AppendMsg(small)
+				e.AppendMsg(multi)
+			}
+			e.AppendMsg(large)
+			e.AppendCommand(CmdPing, nil)
+		}, true},
+		// Growing from 4 KiB to 64 KiB in every batch: each step takes a
+		// pooled buffer and gives the old one back.
+		{"regrow", func(e *Encoder) {
+			for i := 0; i < 60; i++ {
+				e.AppendMsg(multi)
+			}
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := NewEncoder()
+			run := func() {
+				tt.batch(e)
+				if _, err := e.WriteTo(io.Discard); err != nil {
+					t.Fatal(err)
+				}
+				e.Release()
+				if !tt.hint {
+					e.hint = 0
+				}
+			}
+			run()
+			if n := testing.AllocsPerRun(100, run); n != 0 {
+				t.Fatalf("allocs = %v", n)
+			}
+		})
+	}
+}
+
+// TestEncoderGrowKeepsReferencedBuffer: a buffer that pending segments
+// still point into is not given back to the pool when the encoder grows.
+func TestEncoderGrowKeepsReferencedBuffer(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	e := NewEncoder()
+	want := []testFrame{{FlagMore, []byte("head")}, {FlagMore, pattern(CopyThreshold, 1)}}
+	e.AppendFrame(FlagMore, want[0].body)
+	e.AppendFrame(FlagMore, want[1].body) // segs now point into buf
+	old := e.buf
+	for i := 0; cap(e.buf) == cap(old); i++ {
+		body := pattern(1000, byte(i))
+		e.AppendFrame(FlagMore, body)
+		want = append(want, testFrame{FlagMore, body})
+	}
+	// Whoever takes a buffer of that size next writes all over it.
+	for i := 0; i < 4; i++ {
+		b := pool.Get(cap(old))
+		if unsafe.SliceData(b) == unsafe.SliceData(old) {
+			t.Fatal("referenced buffer given back to the pool")
+		}
+		defer pool.Put(b)
+		for j := range b {
+			b[j] = 0xEE
+		}
+	}
+	var out bytes.Buffer
+	if _, err := e.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeAll(NewDecoder(&out, -1))
+	if err != io.EOF {
+		t.Fatal(err)
+	}
+	checkFrames(t, got, want)
 }

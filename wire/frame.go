@@ -53,9 +53,10 @@ func AppendFrameHeader(dst []byte, flags byte, size int) []byte {
 type Frame struct {
 	// Flags holds the frame's flag bits as received (FlagLong included).
 	Flags byte
-	// Body is the frame payload. The Decoder never writes over it again, so
-	// it stays valid for as long as the caller keeps it; its capacity ends
-	// at its length, so appending to it cannot clobber other frames.
+	// Body is the frame payload. A body returned by the Decoder belongs to
+	// the caller: it shares no memory with the decoder's read buffer or
+	// with any other body, the decoder never touches it again, and its
+	// capacity equals its length. An empty body is non-nil.
 	Body []byte
 }
 

@@ -44,15 +44,25 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+var errWaitFuzz = errors.New("wait failed")
+
+// FuzzDecoder decodes arbitrary input through different readers, chunk
+// sizes and limits (mode), with a waiter that sometimes fails and Release
+// calls between frames (sched), and checks the frames against a plain
+// decode of the same input, the ownership of bodies and the memory rules.
 func FuzzDecoder(f *testing.F) {
-	f.Add(byte(0), encodeFrames([]testFrame{{0, []byte("hello")}, {FlagMore, nil}, {FlagCommand, []byte("\x04PING\x00\x01")}}))
-	f.Add(byte(1), encodeFrames(mixedFrames()[:8]))
-	f.Add(byte(2), longHeader(0, 1<<62))
-	f.Add(byte(3), longHeader(0, 100))
-	f.Add(byte(4), []byte{FlagCommand | FlagMore, 0})
-	f.Add(byte(5), []byte{0x80, 1, 1})
-	f.Add(byte(6), append(longHeader(FlagMore, 40), pattern(40, 0)...))
-	f.Fuzz(func(t *testing.T, mode byte, in []byte) {
+	f.Add(byte(0), uint16(0), encodeFrames([]testFrame{{0, []byte("hello")}, {FlagMore, nil}, {FlagCommand, []byte("\x04PING\x00\x01")}}))
+	f.Add(byte(1), uint16(0), encodeFrames(mixedFrames()[:8]))
+	f.Add(byte(2), uint16(0), longHeader(0, 1<<62))
+	f.Add(byte(3), uint16(0), longHeader(0, 100))
+	f.Add(byte(4), uint16(0), []byte{FlagCommand | FlagMore, 0})
+	f.Add(byte(5), uint16(0), []byte{0x80, 1, 1})
+	f.Add(byte(6), uint16(0), append(longHeader(FlagMore, 40), pattern(40, 0)...))
+	f.Add(byte(0), uint16(0xFFFF), encodeFrames([]testFrame{{0, []byte("hello")}, {FlagMore, nil}, {0, pattern(300, 1)}}))
+	f.Add(byte(2), uint16(0x5A5B), encodeFrames(mixedFrames()[:8]))
+	f.Add(byte(9), uint16(0x0301), append(longHeader(0, 300), pattern(300, 2)...))
+	f.Add(byte(1), uint16(0xA005), append(longHeader(0, 1<<40), pattern(200, 3)...))
+	f.Fuzz(func(t *testing.T, mode byte, sched uint16, in []byte) {
 		var r io.Reader = bytes.NewReader(in)
 		if mode&1 != 0 {
 			r = iotest.OneByteReader(r)
@@ -61,34 +71,99 @@ func FuzzDecoder(f *testing.F) {
 			r = iotest.HalfReader(r)
 		}
 		cr := &countingReader{r: r}
-		max := int64(-1)
+		limit := int64(-1)
 		if mode&4 != 0 {
-			max = int64(mode) * 3
+			limit = int64(mode) * 3
 		}
-		d := NewDecoderSize(cr, max, MinChunkSize+int(mode>>3)*8)
-		total := 0
-		for {
+		chunk := MinChunkSize + int(mode>>3)*8
+		want, wantErr := decodeAll(NewDecoder(bytes.NewReader(in), limit))
+
+		d := NewDecoderSize(cr, limit, chunk)
+		// sched bit 0: a waiter, failing on the calls whose bit is set in
+		// bits 1-7 (cyclically, for the first 32 calls); bits 8-15: Release
+		// before the Nexts whose bit is set (cyclically).
+		waits, waitFailed := 0, false
+		if sched&1 != 0 {
+			d.SetWaiter(func() error {
+				if d.buf != nil || d.rpos != d.wpos || d.inLarge {
+					t.Fatalf("waiter called with buffer %v, %d bytes buffered, large %v", d.buf != nil, d.wpos-d.rpos, d.inLarge)
+				}
+				waits++
+				if waits < 32 && sched&(2<<((waits-1)%7)) != 0 {
+					waitFailed = true
+					return errWaitFuzz
+				}
+				return nil
+			})
+		}
+		var got []Frame
+		var copies [][]byte
+		for calls := 0; ; calls++ {
+			if sched&(0x100<<(calls%8)) != 0 {
+				idle := d.rpos == d.wpos && !d.inLarge
+				if d.Release() != idle {
+					t.Fatalf("Release() = %v with %d bytes buffered, large %v", !idle, d.wpos-d.rpos, d.inLarge)
+				}
+				if idle && d.buf != nil {
+					t.Fatal("Release() = true but the buffer is kept")
+				}
+			}
 			ready := d.Ready()
 			before := cr.reads
+			waitFailed = false
 			f, err := d.Next()
 			if ready && cr.reads != before {
 				t.Fatal("Next read although Ready was true")
 			}
+			if d.inLarge && (cap(d.large) > 2*len(d.large)+largeMin || cap(d.large) > d.largeSize) {
+				t.Fatalf("large buffer cap %d for %d bytes received", cap(d.large), len(d.large))
+			}
+			if err == errWaitFuzz {
+				if !waitFailed {
+					t.Fatal("waiter error returned without a failed wait")
+				}
+				if d.buf != nil {
+					t.Fatal("buffer held after a failed wait")
+				}
+				continue
+			}
+			if waitFailed {
+				t.Fatalf("failed wait reported as %v", err)
+			}
 			if err != nil {
 				if err != io.EOF && err != io.ErrUnexpectedEOF && !IsProtocolError(err) {
 					t.Fatalf("unexpected error %v", err)
+				}
+				if err != wantErr && (!IsProtocolError(err) || !IsProtocolError(wantErr)) {
+					t.Fatalf("error %v, plain decode %v", err, wantErr)
 				}
 				break
 			}
 			if f.Flags&^flagsValid != 0 || f.Flags&(FlagMore|FlagCommand) == FlagMore|FlagCommand {
 				t.Fatalf("bad flags %#x passed", f.Flags)
 			}
-			if max >= 0 && int64(len(f.Body)) > max {
-				t.Fatalf("body %d over limit %d", len(f.Body), max)
+			if limit >= 0 && int64(len(f.Body)) > limit {
+				t.Fatalf("body %d over limit %d", len(f.Body), limit)
 			}
-			total += len(f.Body)
-			if total > len(in) {
-				t.Fatalf("decoded %d body bytes from %d input bytes", total, len(in))
+			if f.Body == nil || cap(f.Body) != len(f.Body) || overlaps(f.Body, d.buf) {
+				t.Fatalf("body not owned: nil %v, cap %d, len %d", f.Body == nil, cap(f.Body), len(f.Body))
+			}
+			if len(got) > 0 && overlaps(f.Body, got[len(got)-1].Body) {
+				t.Fatal("consecutive bodies share memory")
+			}
+			scribble(d)
+			got = append(got, f)
+			copies = append(copies, bytes.Clone(f.Body))
+			if len(got) > len(want) {
+				t.Fatalf("decoded %d frames, plain decode %d", len(got), len(want))
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("decoded %d frames, plain decode %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Flags != want[i].Flags || !bytes.Equal(got[i].Body, want[i].Body) || !bytes.Equal(got[i].Body, copies[i]) {
+				t.Fatalf("frame %d differs from the plain decode or changed after Next", i)
 			}
 		}
 	})

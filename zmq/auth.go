@@ -133,6 +133,9 @@ func authServe(handler *Socket) {
 		}
 		if len(msg) > 0 && msg[0] == "QUIT" {
 			authLogf("Quitting: received QUIT message")
+			// Free the name before answering, so that a new handler can
+			// bind as soon as AuthStop returns.
+			handler.Unbind(zapEndpoint)
 			handler.SendMessage("QUIT")
 			return
 		}

@@ -28,6 +28,14 @@
 // belongs to one goroutine at a time. Terminating the context from another
 // goroutine ends blocked calls with ETERM, as with libzmq.
 //
+// # Received bytes are yours
+//
+// What Recv, RecvBytes, RecvMessage, RecvMessageBytes and the other receive
+// calls return belongs to the caller alone, as with pebbe's package (which
+// copies out of libzmq's message): keep it, change it, store it; keeping
+// a frame holds nothing else alive. Strings returned by Recv and
+// RecvMessage share the frame's memory rather than copying it again.
+//
 // # Differences that remain
 //
 // Version reports 4.3.4, the libzmq release whose API and behaviour this
