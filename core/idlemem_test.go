@@ -46,7 +46,14 @@ func zmqsoak(tb testing.TB) string {
 // this process's) and waits until s has a pipe for each.
 func idleFarm(tb testing.TB, s *Socket, endpoint, typ string, n int) {
 	tb.Helper()
-	cmd := exec.Command(zmqsoak(tb), "-mode", "idle", "-connect", endpoint, "-type", typ, "-n", strconv.Itoa(n))
+	farm(tb, s, n, "-mode", "idle", "-connect", endpoint, "-type", typ, "-n", strconv.Itoa(n))
+}
+
+// farm runs zmqsoak with args and waits until it is ready and s has n
+// pipes.
+func farm(tb testing.TB, s *Socket, n int, args ...string) {
+	tb.Helper()
+	cmd := exec.Command(zmqsoak(tb), args...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -151,5 +158,34 @@ func BenchmarkIdleConnections(b *testing.B) {
 			b.ReportMetric(stack, "stack-B/conn")
 			b.ReportMetric(heap+stack, "B/conn")
 		})
+	}
+}
+
+// TestHostileLengthsCostLittle: 2,000 handshaken peers that each announce
+// a 1 GiB frame and send 100 bytes of it cost well under 64 MiB: nothing
+// is reserved beyond what arrived.
+func TestHostileLengthsCostLittle(t *testing.T) {
+	const n = 2000
+	ctx := NewContext()
+	defer ctx.Term()
+	s, err := ctx.NewSocket(PULL)
+	must(t, err)
+	defer s.Close()
+	must(t, s.SetInt(OptLinger, 0))
+	must(t, s.Bind("tcp://127.0.0.1:*"))
+	ep, _ := s.GetBytes(OptLastEndpoint)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	farm(t, s, n, "-mode", "hostile", "-connect", string(ep), "-type", "PUSH", "-n", strconv.Itoa(n), "-declare", strconv.Itoa(1<<30))
+	time.Sleep(300 * time.Millisecond) // the partial frames arrive
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grew := int64(after.HeapAlloc+after.StackInuse) - int64(before.HeapAlloc+before.StackInuse)
+	t.Logf("%d peers announcing 1 GiB: %.1f MiB in all", n, float64(grew)/(1<<20))
+	if grew > 64<<20 {
+		t.Errorf("%d peers announcing 1 GiB cost %d bytes", n, grew)
 	}
 }

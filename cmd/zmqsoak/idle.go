@@ -11,12 +11,29 @@ import (
 	"github.com/monocoque-go/monocoque/wire"
 )
 
+// runHostile is runIdle with peers that, after their handshake, announce
+// a frame of declared bytes and send only the first 100 of them: what a
+// server must not reserve memory for.
+func runHostile(endpoint, typ string, n, declared int) error {
+	return hold(endpoint, typ, n, func(c net.Conn) error {
+		hdr := wire.AppendFrameHeader(nil, 0, declared)
+		_, err := c.Write(append(hdr, make([]byte, 100)...))
+		return err
+	})
+}
+
 // runIdle connects n peers of socket type typ to endpoint, each completing
 // a ZMTP 3.1 NULL handshake and then staying silent, prints "ready n" and
 // waits for its standard input to close. It is the far side of idle
 // connection measurements: the peers live in this process, so what the
 // measured process holds is its own.
 func runIdle(endpoint, typ string, n int) error {
+	return hold(endpoint, typ, n, nil)
+}
+
+// hold connects n handshaken peers, runs then (if any) on each, prints
+// "ready n" and waits for standard input to close.
+func hold(endpoint, typ string, n int, then func(net.Conn) error) error {
 	addr, ok := strings.CutPrefix(endpoint, "tcp://")
 	if !ok {
 		return fmt.Errorf("idle mode takes a tcp:// endpoint, not %q", endpoint)
@@ -33,6 +50,11 @@ func runIdle(endpoint, typ string, n int) error {
 			return fmt.Errorf("peer %d: %w", i, err)
 		}
 		conns = append(conns, c)
+		if then != nil {
+			if err := then(c); err != nil {
+				return fmt.Errorf("peer %d: %w", i, err)
+			}
+		}
 	}
 	fmt.Printf("ready %d\n", len(conns))
 	io.Copy(io.Discard, bufio.NewReader(os.Stdin))
