@@ -28,19 +28,15 @@ type pipe struct {
 	identified bool   // id is known and the pipe is routable (ROUTER)
 	attached   bool   // known to the routing policy
 
-	// Routing state: the fair queue and load balancer the pipe is in,
-	// and its place in their lists.
-	fq    *fairQueue
-	fqIdx int
-	lb    *loadBalancer
-	lbIdx int
+	// Routing state: the load balancer and fair queue the pipe is in, and
+	// its places in their lists (routing.go).
+	lb     *loadBalancer
+	fq     *fairQueue
+	lbSlot slot
+	fqSlot slot
 
-	// inActive and outActive are set while the pipe is in its fair
-	// queue's or load balancer's active prefix: its queue's hooks list it
-	// only when it is not. inListed and outListed are set while it waits
-	// on its socket's readable or writable list (pipeReadable,
-	// pipeWritable).
-	inActive, outActive atomic.Bool
+	// inListed and outListed are set while the pipe waits on its socket's
+	// readable or writable list (pipeReadable, pipeWritable).
 	inListed, outListed atomic.Bool
 
 	// link is the inproc connection this pipe is one end of; nil for a

@@ -3,103 +3,151 @@ package core
 import (
 	"encoding/binary"
 	"math/rand/v2"
+	"sync/atomic"
 
 	"github.com/monocoque-go/monocoque/pool"
 )
 
-// loadBalancer hands each outgoing message to the next pipe, in turn, that
-// has room for it. As libzmq's lb_t, it keeps the pipes that may have room
-// in a prefix of its list (pipes[:active]): a pipe found full is swapped
-// out, and one that gets room again is swapped back in (Socket.pipeWritable,
-// then activate), so sending costs the same with 1 or 10,000 pipes.
-type loadBalancer struct {
+// activeList is the block loadBalancer and fairQueue are built on, as
+// libzmq's lb_t and fq_t: a list of pipes whose first active entries are
+// the ones that may be ready (room to write, input to read), with a
+// round-robin cursor over them. A pipe found not ready is swapped out; one
+// that becomes ready again is swapped back in (from the socket's writable
+// or readable list), so routing costs the same with 1 or 10,000 pipes.
+// K says which of the pipe's slots the list uses.
+type activeList[K slotKind] struct {
 	pipes  []*pipe
 	active int
 	cur    int
 }
 
-func (l *loadBalancer) swap(i, j int) {
-	l.pipes[i], l.pipes[j] = l.pipes[j], l.pipes[i]
-	l.pipes[i].lbIdx = i
-	l.pipes[j].lbIdx = j
+// slot is a pipe's place in one activeList.
+type slot struct {
+	idx int
+	// on is set while the pipe is in the active prefix; the queue hooks
+	// read it to skip listing a pipe that is active already.
+	on atomic.Bool
 }
+
+// slotKind picks a pipe's slot: one for its load balancer, one for its
+// fair queue.
+type slotKind interface{ slot(*pipe) *slot }
+
+type (
+	lbSlot struct{}
+	fqSlot struct{}
+)
+
+func (lbSlot) slot(p *pipe) *slot { return &p.lbSlot }
+func (fqSlot) slot(p *pipe) *slot { return &p.fqSlot }
+
+func (l *activeList[K]) slotOf(p *pipe) *slot {
+	var k K
+	return k.slot(p)
+}
+
+func (l *activeList[K]) swap(i, j int) {
+	l.pipes[i], l.pipes[j] = l.pipes[j], l.pipes[i]
+	l.slotOf(l.pipes[i]).idx = i
+	l.slotOf(l.pipes[j]).idx = j
+}
+
+// add puts p at the end, outside the active prefix.
+func (l *activeList[K]) add(p *pipe) {
+	l.slotOf(p).idx = len(l.pipes)
+	l.pipes = append(l.pipes, p)
+}
+
+// activate moves p, which is in the list, into the active prefix.
+func (l *activeList[K]) activate(p *pipe) {
+	s := l.slotOf(p)
+	if s.idx < l.active {
+		return
+	}
+	s.on.Store(true)
+	l.swap(s.idx, l.active)
+	l.active++
+}
+
+// current returns the pipe under the cursor, or nil with none active.
+func (l *activeList[K]) current() *pipe {
+	if l.active == 0 {
+		return nil
+	}
+	if l.cur >= l.active {
+		l.cur = 0
+	}
+	return l.pipes[l.cur]
+}
+
+// deactivate takes the pipe under the cursor, just found not ready, out of
+// the prefix. It keeps it when it is the only one there and not gone
+// (keeping it costs nothing, and spares the lists a round trip on every
+// wait), or when ready reports it became ready meanwhile (its queue's hook
+// saw it active and did not list it). It reports whether anything changed.
+func (l *activeList[K]) deactivate(gone bool, ready func(*pipe) bool) bool {
+	p := l.pipes[l.cur]
+	if l.active == 1 && !gone {
+		return false
+	}
+	s := l.slotOf(p)
+	s.on.Store(false)
+	if !gone && ready(p) {
+		s.on.Store(true)
+		return true
+	}
+	l.active--
+	l.swap(l.cur, l.active)
+	return true
+}
+
+// remove takes p off the list.
+func (l *activeList[K]) remove(p *pipe) {
+	s := l.slotOf(p)
+	if s.idx < l.active {
+		l.active--
+		l.swap(s.idx, l.active)
+		if l.cur >= l.active {
+			l.cur = 0
+		}
+	}
+	last := len(l.pipes) - 1
+	l.swap(s.idx, last)
+	l.pipes[last] = nil
+	l.pipes = l.pipes[:last]
+	s.on.Store(false)
+}
+
+// loadBalancer hands each outgoing message to the next pipe, in turn, that
+// has room for it.
+type loadBalancer struct{ activeList[lbSlot] }
 
 func (l *loadBalancer) attach(p *pipe) {
 	if p.lb == l {
 		return
 	}
-	p.lb, p.lbIdx = l, len(l.pipes)
-	l.pipes = append(l.pipes, p)
+	p.lb = l
+	l.add(p)
 	if p.canWrite() {
 		l.activate(p)
 	}
 }
 
-// activate moves p into the active prefix.
-func (l *loadBalancer) activate(p *pipe) {
-	if p.lb != l || p.lbIdx < l.active {
-		return
-	}
-	p.outActive.Store(true)
-	l.swap(p.lbIdx, l.active)
-	l.active++
-}
-
-// deactivate moves the active pipe at i, just found full, out of the
-// prefix, unless it is the only one there (keeping it costs nothing, and
-// spares the lists a round trip on every wait) or has room again (its
-// queue's hook saw it active and did not list it).
-func (l *loadBalancer) deactivate(i int) bool {
-	p := l.pipes[i]
-	if l.active == 1 && !p.dead.Load() {
-		return false
-	}
-	p.outActive.Store(false)
-	if p.canWrite() {
-		p.outActive.Store(true)
-		return true
-	}
-	l.active--
-	l.swap(i, l.active)
-	if l.cur >= l.active {
-		l.cur = 0
-	}
-	return true
-}
-
 func (l *loadBalancer) detach(p *pipe) {
-	if p.lb != l {
-		return
+	if p.lb == l {
+		l.remove(p)
+		p.lb = nil
 	}
-	i := p.lbIdx
-	if i < l.active {
-		l.active--
-		l.swap(i, l.active)
-		if l.cur >= l.active {
-			l.cur = 0
-		}
-		i = p.lbIdx
-	}
-	last := len(l.pipes) - 1
-	l.swap(i, last)
-	l.pipes[last] = nil
-	l.pipes = l.pipes[:last]
-	p.lb = nil
-	p.outActive.Store(false)
 }
 
 // send queues m on the next pipe with room and returns that pipe.
 func (l *loadBalancer) send(m *pool.Msg) (*pipe, error) {
-	for l.active > 0 {
-		if l.cur >= l.active {
-			l.cur = 0
-		}
-		p := l.pipes[l.cur]
+	for p := l.current(); p != nil; p = l.current() {
 		if p.write(m) {
 			l.cur++
 			return p, nil
 		}
-		if !l.deactivate(l.cur) {
+		if !l.deactivate(p.dead.Load(), (*pipe).canWrite) {
 			break
 		}
 	}
@@ -107,14 +155,11 @@ func (l *loadBalancer) send(m *pool.Msg) (*pipe, error) {
 }
 
 func (l *loadBalancer) canSend() bool {
-	for l.active > 0 {
-		if l.cur >= l.active {
-			l.cur = 0
-		}
-		if l.pipes[l.cur].canWrite() {
+	for p := l.current(); p != nil; p = l.current() {
+		if p.canWrite() {
 			return true
 		}
-		if !l.deactivate(l.cur) {
+		if !l.deactivate(p.dead.Load(), (*pipe).canWrite) {
 			break
 		}
 	}
@@ -122,109 +167,53 @@ func (l *loadBalancer) canSend() bool {
 }
 
 // fairQueue takes incoming messages from its pipes in turn, so that no peer
-// can starve the others. As libzmq's fq_t, the pipes that may have input
-// are a prefix of its list (pipes[:active]): a pipe found empty is swapped
-// out, and one that gets input again is swapped back in
-// (Socket.pipeReadable, then activate), so receiving costs the same with 1
-// or 10,000 mostly idle pipes.
-type fairQueue struct {
-	pipes  []*pipe
-	active int
-	cur    int
-}
-
-func (f *fairQueue) swap(i, j int) {
-	f.pipes[i], f.pipes[j] = f.pipes[j], f.pipes[i]
-	f.pipes[i].fqIdx = i
-	f.pipes[j].fqIdx = j
-}
+// can starve the others.
+type fairQueue struct{ activeList[fqSlot] }
 
 func (f *fairQueue) attach(p *pipe) {
 	if p.fq == f {
 		return
 	}
-	p.fq, p.fqIdx = f, len(f.pipes)
-	f.pipes = append(f.pipes, p)
+	p.fq = f
+	f.add(p)
 	if p.in.len() > 0 {
 		f.activate(p)
 	}
 }
 
-// activate moves p into the active prefix.
-func (f *fairQueue) activate(p *pipe) {
-	if p.fq != f || p.fqIdx < f.active {
-		return
+// detach forgets p unless it still holds unread input; such a pipe is
+// dropped by recv once it is drained.
+func (f *fairQueue) detach(p *pipe) {
+	if p.fq == f && p.in.len() == 0 {
+		f.remove(p)
+		p.fq = nil
 	}
-	p.inActive.Store(true)
-	f.swap(p.fqIdx, f.active)
-	f.active++
 }
 
-// deactivate moves the active pipe at i, just found empty, out of the
-// prefix, and forgets it if it was detached. It keeps the pipe when it is
-// the only active one (keeping it costs nothing, and spares the lists a
-// round trip on every wait) or has input again (its queue's hook saw it
-// active and did not list it). It reports whether the prefix changed.
-func (f *fairQueue) deactivate(i int) bool {
-	p := f.pipes[i]
+// drained takes the pipe under the cursor, found empty, out of the prefix,
+// and forgets it if it was detached.
+func (f *fairQueue) drained(p *pipe) bool {
 	gone := p.dead.Load() && !p.attached
-	if f.active == 1 && !gone {
+	if !f.deactivate(gone, hasInput) {
 		return false
-	}
-	p.inActive.Store(false)
-	if !gone && p.in.len() > 0 {
-		p.inActive.Store(true)
-		return true
-	}
-	f.active--
-	f.swap(i, f.active)
-	if f.cur >= f.active {
-		f.cur = 0
 	}
 	if gone {
 		f.remove(p)
+		p.fq = nil
 	}
 	return true
 }
 
-// remove takes p, which is not active, off the list.
-func (f *fairQueue) remove(p *pipe) {
-	last := len(f.pipes) - 1
-	f.swap(p.fqIdx, last)
-	f.pipes[last] = nil
-	f.pipes = f.pipes[:last]
-	p.fq = nil
-}
-
-// detach forgets p unless it still holds unread input; such a pipe is
-// dropped by recv once it is drained.
-func (f *fairQueue) detach(p *pipe) {
-	if p.fq != f || p.in.len() > 0 {
-		return
-	}
-	if p.fqIdx < f.active {
-		f.active--
-		f.swap(p.fqIdx, f.active)
-		if f.cur >= f.active {
-			f.cur = 0
-		}
-	}
-	f.remove(p)
-	p.inActive.Store(false)
-}
+func hasInput(p *pipe) bool { return p.in.len() > 0 }
 
 // recv takes the next message into m and returns the pipe it came from.
 func (f *fairQueue) recv(m *pool.Msg) (*pipe, error) {
-	for f.active > 0 {
-		if f.cur >= f.active {
-			f.cur = 0
-		}
-		p := f.pipes[f.cur]
+	for p := f.current(); p != nil; p = f.current() {
 		if p.read(m) {
 			f.cur++
 			return p, nil
 		}
-		if !f.deactivate(f.cur) {
+		if !f.drained(p) {
 			break
 		}
 	}
@@ -232,14 +221,11 @@ func (f *fairQueue) recv(m *pool.Msg) (*pipe, error) {
 }
 
 func (f *fairQueue) canRecv() bool {
-	for f.active > 0 {
-		if f.cur >= f.active {
-			f.cur = 0
-		}
-		if f.pipes[f.cur].in.len() > 0 {
+	for p := f.current(); p != nil; p = f.current() {
+		if p.in.len() > 0 {
 			return true
 		}
-		if !f.deactivate(f.cur) {
+		if !f.drained(p) {
 			break
 		}
 	}

@@ -118,7 +118,7 @@ type Socket struct {
 // pipeReadable records that p's inbound queue got input, and wakes
 // receivers. It takes no lock but the list's.
 func (s *Socket) pipeReadable(p *pipe) {
-	if !p.inActive.Load() && !p.inListed.Swap(true) {
+	if !p.fqSlot.on.Load() && !p.inListed.Swap(true) {
 		s.readable.add(p)
 	}
 	s.notifyIn()
@@ -127,7 +127,7 @@ func (s *Socket) pipeReadable(p *pipe) {
 // pipeWritable records that p's outbound queue has room again, and wakes
 // senders.
 func (s *Socket) pipeWritable(p *pipe) {
-	if !p.outActive.Load() && !p.outListed.Swap(true) {
+	if !p.lbSlot.on.Load() && !p.outListed.Swap(true) {
 		s.writable.add(p)
 	}
 	s.notifyOut()
