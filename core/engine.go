@@ -106,21 +106,89 @@ type engineIO struct {
 	// heard is set by the reader on any incoming frame and cleared by the
 	// writer when it sends a PING.
 	heard atomic.Bool
+
+	// The writer runs while there is something to write, and stops after
+	// a quiet idleAfter (never with heartbeats, which it sends): kick
+	// starts it again, so an idle connection has one goroutine, its
+	// reader.
+	wmu      sync.Mutex
+	wrunning bool // a writer goroutine is running (or starting)
+	wclosed  bool // the connection is ending: start no writer
+	wg       sync.WaitGroup
 }
 
 func newEngineIO(ctx context.Context, h engineHost, conn net.Conn) engineIO {
 	return engineIO{h: h, ctx: ctx, conn: conn, enc: wire.NewEncoder(), fd: connFD(conn), done: make(chan struct{})}
 }
 
-// serve runs read (the engine's reader) on this goroutine and the writer
-// on another until both end; the connection is closed on return.
+// serve runs read (the engine's reader) on this goroutine, with the
+// writer on another whenever there is output, until the connection ends;
+// the connection is closed on return and no writer outlives it.
 func (e *engineIO) serve(p *pipe, read func()) {
-	writerDone := make(chan struct{})
-	go e.writeLoop(p, writerDone)
+	p.writer.Store(e)
+	e.kick(p) // output may have queued while there was no connection
 	read()
 	e.conn.Close()
 	close(e.done)
-	<-writerDone
+	p.writer.CompareAndSwap(e, nil)
+	e.wmu.Lock()
+	e.wclosed = true
+	e.wmu.Unlock()
+	e.wg.Wait()
+}
+
+// kick makes sure the writer runs: it wakes a running one or starts one.
+func (e *engineIO) kick(p *pipe) {
+	e.wmu.Lock()
+	switch {
+	case e.wclosed:
+		e.wmu.Unlock()
+	case e.wrunning:
+		e.wmu.Unlock()
+		poke(p.wake)
+	default:
+		e.wrunning = true
+		e.wg.Add(1)
+		e.wmu.Unlock()
+		go e.writeLoop(p)
+	}
+}
+
+// park stops the idle writer. It reports false when work arrived as it
+// was stopping and no other writer has taken it: the writer goes on.
+func (e *engineIO) park(p *pipe) bool {
+	e.wmu.Lock()
+	e.wrunning = false
+	e.wmu.Unlock()
+	if !e.pending(p) {
+		return true
+	}
+	e.wmu.Lock()
+	defer e.wmu.Unlock()
+	if e.wrunning || e.wclosed {
+		return true
+	}
+	e.wrunning = true
+	return false
+}
+
+// pending reports whether the writer has something to do.
+func (e *engineIO) pending(p *pipe) bool {
+	if p.out.len() > 0 {
+		return true
+	}
+	e.cmdMu.Lock()
+	n := len(e.cmds)
+	e.cmdMu.Unlock()
+	if n > 0 {
+		return true
+	}
+	select {
+	case <-e.h.closing():
+		return true // the closed socket's writer flushes, then hangs up
+	default:
+		return false
+	}
 }
 
 // queueCommand makes cmd the command frame the writer sends next; only the
@@ -129,13 +197,13 @@ func (e *engineIO) queueCommand(p *pipe, cmd []byte) {
 	e.cmdMu.Lock()
 	e.cmds = append(e.cmds[:0], cmd)
 	e.cmdMu.Unlock()
-	poke(p.wake)
+	e.kick(p)
 }
 
 // writeLoop drains the pipe into the connection, one batched write per
 // wake-up, and ends the connection once a closed socket has flushed.
-func (e *engineIO) writeLoop(p *pipe, done chan struct{}) {
-	defer close(done)
+func (e *engineIO) writeLoop(p *pipe) {
+	defer e.wg.Done()
 	var held *[]pool.Msg // a batch, while there is output to move
 	defer func() {
 		if held != nil {
@@ -150,10 +218,13 @@ func (e *engineIO) writeLoop(p *pipe, done chan struct{}) {
 		defer t.Stop()
 		tick = t.C
 	}
-	var timeoutTimer *time.Timer
+	var timeoutTimer, parkTimer *time.Timer
 	defer func() {
 		if timeoutTimer != nil {
 			timeoutTimer.Stop()
+		}
+		if parkTimer != nil {
+			parkTimer.Stop()
 		}
 	}()
 	for {
@@ -219,14 +290,34 @@ func (e *engineIO) writeLoop(p *pipe, done chan struct{}) {
 			e.conn.Close()
 			return
 		}
-		// Going to sleep: hold no buffers while idle.
-		if held != nil {
-			clear((*held)[:cap(*held)])
-			dropBatch(held)
-			held = nil
+		release := func() {
+			if held != nil {
+				clear((*held)[:cap(*held)])
+				dropBatch(held)
+				held = nil
+			}
+			e.enc.Release()
 		}
-		e.enc.Release()
+		var idle <-chan time.Time
+		if tick != nil || lingering {
+			// A writer that never parks holds no buffers while it waits.
+			release()
+		} else {
+			// No heartbeat to send: after a quiet idleAfter, stop until
+			// kicked.
+			if parkTimer == nil {
+				parkTimer = time.NewTimer(idleAfter)
+			} else {
+				parkTimer.Reset(idleAfter)
+			}
+			idle = parkTimer.C
+		}
 		select {
+		case <-idle:
+			release()
+			if e.park(p) {
+				return
+			}
 		case <-p.wake:
 		case <-tick:
 			if timeout == nil {

@@ -103,9 +103,14 @@ func idleCost(tb testing.TB, typ SocketType, peerType string, n int) (heap, stac
 	runtime.GC()
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	g0 := runtime.NumGoroutine()
 	idleFarm(tb, s, string(ep), peerType, n)
-	// Connections give their read buffers back once quiet for idleAfter.
+	// Connections give their read buffers back, and stop their writers,
+	// once quiet for idleAfter.
 	time.Sleep(idleAfter + idleAfter/2)
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine()-g0 > n && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	runtime.GC()
 	runtime.GC()
 	runtime.ReadMemStats(&after)

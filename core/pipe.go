@@ -17,9 +17,11 @@ type pipe struct {
 	in  *queue
 	out *queue
 
-	// wake tells the engine's writer that out has messages or that the
-	// socket is closing.
-	wake chan struct{}
+	// writer is the engine serving the pipe now (nil between connections);
+	// wake tells its running writer that out has messages or that the
+	// socket is closing (wakeWriter).
+	writer atomic.Pointer[engineIO]
+	wake   chan struct{}
 	// inSpace tells the engine's reader that in has room again.
 	inSpace chan struct{}
 
@@ -57,7 +59,7 @@ func newPipe(s *Socket, o *options) *pipe {
 		inSpace: make(chan struct{}, 1),
 	}
 	p.in = newQueue(o.int(OptRcvhwm), func() { s.pipeReadable(p) }, func() { poke(p.inSpace) })
-	p.out = newQueue(o.int(OptSndhwm), func() { poke(p.wake) }, func() { s.pipeWritable(p) })
+	p.out = newQueue(o.int(OptSndhwm), p.wakeWriter, func() { s.pipeWritable(p) })
 	in, out := o.conflateQueues(s.typ)
 	if in {
 		p.in.setConflate()
@@ -66,6 +68,18 @@ func newPipe(s *Socket, o *options) *pipe {
 		p.out.setConflate()
 	}
 	return p
+}
+
+// wakeWriter tells the pipe's engine that there is output (or that the
+// socket is closing): its writer is woken or started. Between
+// connections there is no writer; the next engine looks at the queue
+// when it starts.
+func (p *pipe) wakeWriter() {
+	if e := p.writer.Load(); e != nil {
+		e.kick(p)
+	} else {
+		poke(p.wake)
+	}
 }
 
 // canWrite reports whether the outbound queue takes another message.

@@ -596,7 +596,7 @@ func (s *Socket) removePipe(p *pipe) {
 	}
 	s.notifyIn()
 	s.notifyOut()
-	poke(p.wake)
+	p.wakeWriter()
 }
 
 // Close closes the socket. Messages already queued keep going out in the
@@ -625,7 +625,7 @@ func (s *Socket) Close() error {
 		l.closeListener()
 	}
 	for p := range s.pipes {
-		poke(p.wake)
+		p.wakeWriter()
 	}
 	// Connecters with nothing to deliver stop now (even mid-dial or
 	// mid-handshake); the others go on until their queue is flushed or

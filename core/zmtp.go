@@ -77,6 +77,11 @@ func startZMTP(ctx context.Context, h engineHost, conn net.Conn) (eng engine, he
 	}
 	e := &zmtpEngine{engineIO: newEngineIO(ctx, h, conn), dec: wire.NewDecoder(conn, o.int64Max())}
 	e.append, e.appendCmd = e.appendMsg, e.appendCommand
+	// The handshake waits for each of the peer's commands holding no read
+	// buffer, so a storm of connections costs no buffers while they wait.
+	if w := readWaiter(conn); w != nil {
+		e.dec.SetWaiter(w)
+	}
 	if peer.Major != 3 || peer.Minor != 0 { // ZMTP 3.0 has no PING: no heartbeats
 		e.hbIvl = time.Duration(o.int(OptHeartbeatIvl)) * time.Millisecond
 		e.hbTTL = time.Duration(o.int(OptHeartbeatTTL)) * time.Millisecond
@@ -160,13 +165,12 @@ func (e *zmtpEngine) readLoop(p *pipe) {
 			dropBatch(held)
 		}
 	}()
+	// The connection starts idle, as the handshake left it: the decoder
+	// waits for input without a buffer (its waiter is set) until the
+	// first frame, then reads with one until a quiet idleAfter.
 	wait := readWaiter(e.conn)
-	idle := false // waiting without a buffer (the decoder's waiter is set)
-	frames := 0   // frames since the idle deadline was armed
-	if wait != nil {
-		e.idleAt = time.Now().Add(idleAfter)
-		e.armDeadline()
-	}
+	idle := wait != nil // waiting without a buffer (the decoder's waiter is set)
+	frames := 0         // frames since the idle deadline was armed
 	for {
 		f, err := e.dec.Next()
 		if err != nil && wait != nil && !idle && errors.Is(err, os.ErrDeadlineExceeded) && e.idleDue() {
@@ -177,6 +181,10 @@ func (e *zmtpEngine) readLoop(p *pipe) {
 				idle = true
 				e.dec.SetWaiter(wait)
 				e.idleAt = time.Time{}
+				if held != nil { // empty: delivered before the read
+					dropBatch(held)
+					held, batch = nil, nil
+				}
 			} else {
 				e.idleAt = time.Now().Add(idleAfter)
 			}
@@ -231,12 +239,6 @@ func (e *zmtpEngine) readLoop(p *pipe) {
 		if len(batch) == maxBatch || !e.dec.Ready() {
 			e.h.deliver(p, batch)
 			batch = batch[:0]
-			if !e.dec.Ready() {
-				// The next frame needs a read, which may wait: hold no
-				// batch meanwhile.
-				dropBatch(held)
-				held = nil
-			}
 		}
 	}
 }
