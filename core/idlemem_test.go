@@ -194,3 +194,29 @@ func TestHostileLengthsCostLittle(t *testing.T) {
 		t.Errorf("%d peers announcing 1 GiB cost %d bytes", n, grew)
 	}
 }
+
+// TestTrafficAfterIdle: after a quiet idleAfter (the writer stopped, the
+// reader waiting without a buffer), messages flow again both ways, and a
+// closing socket still delivers what it queued.
+func TestTrafficAfterIdle(t *testing.T) {
+	e := newEnv(t)
+	router, dealer := e.socket(ROUTER), e.socket(DEALER)
+	must(t, dealer.SetBytes(OptRoutingID, []byte("d")))
+	must(t, dealer.Connect(e.bind(router)))
+	send(t, dealer, "one")
+	recv(t, router, "d", "one")
+	send(t, router, "d", "back")
+	recv(t, dealer, "back")
+	time.Sleep(idleAfter + idleAfter/2)
+	send(t, dealer, "two")
+	recv(t, router, "d", "two")
+	send(t, router, "d", "again")
+	recv(t, dealer, "again")
+	// Quiet again, then a message queued just before Close: LINGER
+	// delivers it through a writer started for it.
+	time.Sleep(idleAfter + idleAfter/2)
+	must(t, dealer.SetInt(OptLinger, 1000))
+	send(t, dealer, "last")
+	must(t, dealer.Close())
+	recv(t, router, "d", "last")
+}
