@@ -68,7 +68,7 @@ const maxBatch = 256
 // writer takes one when it has messages to move and gives it back before
 // it waits, so an idle connection holds none.
 var batches = sync.Pool{New: func() any {
-	b := make([]pool.Msg, 0, maxBatch)
+	b := make([]pool.Msg, 0, 16) // grows to maxBatch when traffic needs it
 	return &b
 }}
 
@@ -234,7 +234,7 @@ func (e *engineIO) writeLoop(p *pipe) {
 				held = takeBatch()
 			}
 			batch = p.out.popAll((*held)[:0], maxBatch)
-			*held = batch[:0]
+			*held = batch[:0] // keep what append grew
 		}
 		var err error
 		if e.appendCmd != nil {

@@ -76,6 +76,9 @@ func startZMTP(ctx context.Context, h engineHost, conn net.Conn) (eng engine, he
 		return nil, fmt.Errorf("%w: security mechanism mismatch: we use %s, the peer %s", errProtocol, mech.Name(), peer.Mechanism)
 	}
 	e := &zmtpEngine{engineIO: newEngineIO(ctx, h, conn), dec: wire.NewDecoder(conn, o.int64Max())}
+	// The read buffer follows the traffic: 4 KiB for small messages, up
+	// to 64 KiB while a stream fills it.
+	e.dec.SetAdaptive(4 << 10)
 	e.append, e.appendCmd = e.appendMsg, e.appendCommand
 	// The handshake waits for each of the peer's commands holding no read
 	// buffer, so a storm of connections costs no buffers while they wait.
@@ -162,6 +165,7 @@ func (e *zmtpEngine) readLoop(p *pipe) {
 	defer func() {
 		if held != nil {
 			e.h.deliver(p, batch)
+			*held = batch[:0] // keep what append grew
 			dropBatch(held)
 		}
 	}()
@@ -182,6 +186,7 @@ func (e *zmtpEngine) readLoop(p *pipe) {
 				e.dec.SetWaiter(wait)
 				e.idleAt = time.Time{}
 				if held != nil { // empty: delivered before the read
+					*held = batch[:0]
 					dropBatch(held)
 					held, batch = nil, nil
 				}

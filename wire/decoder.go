@@ -72,14 +72,19 @@ type Decoder struct {
 	max int64 // largest body accepted; < 0 means no limit
 	// shortMax is min(max, 255) (255 when unlimited), for the fast path.
 	shortMax int
-	chunk    int          // size of the read buffer
+	chunk    int          // size of the read buffer (its largest, when adaptive)
 	wait     func() error // see SetWaiter; nil when not set
+	// size is the read buffer size to take next: chunk, or with
+	// SetAdaptive a size between minSize and chunk that follows the reads.
+	size    int
+	minSize int
 
 	buf  []byte // read buffer from pool.Get, or nil; bytes [rpos, wpos) are unconsumed
 	rpos int
 	wpos int
 
 	// A frame whose body is being read into its own buffer.
+	largest    int // the largest such frame that arrived whole
 	inLarge    bool
 	large      []byte // received body bytes; cap grows towards largeSize
 	largeSize  int
@@ -106,16 +111,27 @@ func NewDecoderSize(r io.Reader, maxFrameSize int64, chunkSize int) *Decoder {
 	if chunkSize < MinChunkSize {
 		chunkSize = MinChunkSize
 	}
-	d := &Decoder{r: r, chunk: chunkSize}
+	d := &Decoder{r: r, chunk: chunkSize, size: chunkSize}
 	d.SetMaxFrameSize(maxFrameSize)
 	return d
+}
+
+// SetAdaptive makes the read buffer follow the traffic: it starts at
+// smallest bytes (at least MinChunkSize, at most the decoder's size), doubles each
+// time a read fills it, up to the size the decoder was made with, and
+// starts small again whenever it is given back (Release, or a wait). A
+// connection carrying small messages then holds a small buffer, while a
+// busy stream soon reads in large ones. Call it before the first read.
+func (d *Decoder) SetAdaptive(smallest int) {
+	d.minSize = max(MinChunkSize, min(smallest, d.chunk))
+	d.size = d.minSize
 }
 
 // Reset makes d read from r as if newly created, keeping its limits and its
 // read buffer but not its waiter, which belonged to the old reader. Bodies
 // returned earlier are unaffected.
 func (d *Decoder) Reset(r io.Reader) {
-	*d = Decoder{r: r, max: d.max, shortMax: d.shortMax, chunk: d.chunk, buf: d.buf}
+	*d = Decoder{r: r, max: d.max, shortMax: d.shortMax, chunk: d.chunk, buf: d.buf, size: d.size, minSize: d.minSize}
 }
 
 // SetMaxFrameSize changes the body size limit for frames whose header has
@@ -162,11 +178,15 @@ func (d *Decoder) Release() bool {
 	return true
 }
 
-// putBuf gives the read buffer back; nothing may be buffered in it.
+// putBuf gives the read buffer back; nothing may be buffered in it. An
+// adaptive decoder starts small again.
 func (d *Decoder) putBuf() {
 	if d.buf != nil {
 		pool.Put(d.buf)
 		d.buf = nil
+	}
+	if d.minSize > 0 {
+		d.size = d.minSize
 	}
 	d.rpos, d.wpos = 0, 0
 }
@@ -260,6 +280,7 @@ func (d *Decoder) next() (Frame, error) {
 			if len(d.large) == d.largeSize {
 				f := Frame{Flags: d.largeFlags, Body: d.large}
 				d.inLarge, d.large = false, nil
+				d.largest = max(d.largest, d.largeSize)
 				return f, nil
 			}
 			if err := d.readLarge(); err != nil {
@@ -324,19 +345,37 @@ func (d *Decoder) fill(need int) error {
 			if err := d.wait(); err != nil {
 				return err
 			}
+		} else if d.buf != nil && len(d.buf) != d.size {
+			// An adaptive buffer grew: take one of the new size.
+			pool.Put(d.buf)
+			d.buf = nil
 		}
-	} else if len(d.buf)-d.rpos < need || len(d.buf)-d.wpos < min(maxReadSpace, d.chunk/4) {
-		d.wpos = copy(d.buf, d.buf[d.rpos:d.wpos])
-		d.rpos = 0
+	} else if len(d.buf)-d.rpos < need || len(d.buf)-d.wpos < min(maxReadSpace, len(d.buf)/4) {
+		if len(d.buf) < need || len(d.buf) < d.size {
+			// An adaptive buffer that grew, or too small for this frame:
+			// move to one of the new size.
+			d.size = max(d.size, need)
+			nb := pool.Get(d.size)
+			d.wpos = copy(nb, d.buf[d.rpos:d.wpos])
+			pool.Put(d.buf)
+			d.buf, d.rpos = nb, 0
+		} else {
+			d.wpos = copy(d.buf, d.buf[d.rpos:d.wpos])
+			d.rpos = 0
+		}
 	}
 	if d.buf == nil {
-		d.buf = pool.Get(d.chunk)
+		d.buf = pool.Get(d.size)
 	}
 	err := io.ErrNoProgress
 	for i := 0; i < maxEmptyReads; i++ {
+		free := len(d.buf) - d.wpos
 		n, rerr := d.r.Read(d.buf[d.wpos:])
 		d.wpos += n
 		if n > 0 {
+			if n == free && d.size < d.chunk {
+				d.size = min(2*d.size, d.chunk) // full: read more at a time
+			}
 			d.readErr = rerr
 			return nil
 		}
@@ -357,10 +396,11 @@ func (d *Decoder) fill(need int) error {
 func (d *Decoder) startLarge(hdr, size int) {
 	d.largeFlags = d.buf[d.rpos]
 	have := d.buf[d.rpos+hdr : d.wpos]
-	// Room for as much again as has arrived: a frame mostly here already
-	// (the usual case for a real one) gets its whole buffer at once, while
-	// a forged length still costs at most twice what was sent.
-	d.large = make([]byte, len(have), min(size, max(largeMin, 2*len(have))))
+	// Room for as much again as has arrived, or for as much as the
+	// largest frame this peer really sent: a real frame gets its whole
+	// buffer at once, while a forged length still costs at most twice what
+	// was sent (or what the peer sent before).
+	d.large = make([]byte, len(have), min(size, max(largeMin, 2*len(have), d.largest)))
 	copy(d.large, have)
 	d.largeSize = size
 	d.inLarge = true
@@ -370,7 +410,8 @@ func (d *Decoder) startLarge(hdr, size int) {
 
 // readLarge reads more of the large frame straight into its buffer, first
 // doubling the buffer (up to the frame size) if it is full: the buffer
-// never exceeds twice what has arrived plus largeMin.
+// never exceeds twice what has arrived plus largeMin (or the largest
+// frame the peer sent whole before).
 func (d *Decoder) readLarge() error {
 	if d.readErr != nil {
 		err := d.readErr

@@ -823,7 +823,7 @@ func TestDecoderLargeGrowth(t *testing.T) {
 						return
 					}
 					sawLarge = true
-					if c := cap(d.large); c > 2*len(d.large)+largeMin || c > d.largeSize {
+					if c := cap(d.large); c > max(2*len(d.large)+largeMin, d.largest) || c > d.largeSize {
 						t.Fatalf("buffer cap %d for %d bytes received of %d", c, len(d.large), d.largeSize)
 					}
 				}}
@@ -910,4 +910,47 @@ func TestDecoderManyHostilePeers(t *testing.T) {
 		t.Fatalf("%d peers hold %d MiB", peers, grown>>20)
 	}
 	runtime.KeepAlive(ds)
+}
+
+// TestDecoderAdaptive: an adaptive read buffer starts small, doubles when
+// reads fill it, holds frames larger than itself by growing, and starts
+// small again once given back.
+func TestDecoderAdaptive(t *testing.T) {
+	small := encodeFrames([]testFrame{{0, pattern(40, 1)}})
+	var stream []byte
+	for i := 0; i < 2000; i++ {
+		stream = append(stream, small...)
+	}
+	mid := []testFrame{{0, pattern(3000, 2)}}
+	stream = append(stream, encodeFrames(mid)...)
+	d := NewDecoderSize(bytes.NewReader(stream), -1, 64<<10)
+	d.SetAdaptive(1024)
+	f, err := d.Next()
+	if err != nil || len(f.Body) != 40 {
+		t.Fatalf("first frame: %v", err)
+	}
+	if len(d.buf) != 1024 {
+		t.Fatalf("first read buffer %d bytes, want 1024", len(d.buf))
+	}
+	grown := 0
+	for i := 1; i < 2000; i++ {
+		f, err := d.Next()
+		if err != nil || len(f.Body) != 40 {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		grown = max(grown, len(d.buf))
+	}
+	if grown <= 1024 {
+		t.Fatalf("the buffer never grew under full reads (largest %d)", grown)
+	}
+	f, err = d.Next()
+	if err != nil || !bytes.Equal(f.Body, mid[0].body) {
+		t.Fatalf("frame larger than the small buffer: %v", err)
+	}
+	if !d.Release() {
+		t.Fatal("Release with nothing buffered failed")
+	}
+	if d.size != 1024 {
+		t.Fatalf("after Release the next buffer is %d bytes, want 1024", d.size)
+	}
 }

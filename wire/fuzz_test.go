@@ -62,6 +62,8 @@ func FuzzDecoder(f *testing.F) {
 	f.Add(byte(2), uint16(0x5A5B), encodeFrames(mixedFrames()[:8]))
 	f.Add(byte(9), uint16(0x0301), append(longHeader(0, 300), pattern(300, 2)...))
 	f.Add(byte(1), uint16(0xA005), append(longHeader(0, 1<<40), pattern(200, 3)...))
+	f.Add(byte(0x40), uint16(0), encodeFrames(mixedFrames()[:8]))
+	f.Add(byte(0x41), uint16(0x0301), encodeFrames(mixedFrames()))
 	f.Fuzz(func(t *testing.T, mode byte, sched uint16, in []byte) {
 		var r io.Reader = bytes.NewReader(in)
 		if mode&1 != 0 {
@@ -78,7 +80,11 @@ func FuzzDecoder(f *testing.F) {
 		chunk := MinChunkSize + int(mode>>3)*8
 		want, wantErr := decodeAll(NewDecoder(bytes.NewReader(in), limit))
 
-		d := NewDecoderSize(cr, limit, chunk)
+		d := NewDecoderSize(cr, limit, chunk*4)
+		if mode&0x40 != 0 {
+			// An adaptive read buffer, from the smallest size up.
+			d.SetAdaptive(chunk)
+		}
 		// sched bit 0: a waiter, failing on the calls whose bit is set in
 		// bits 1-7 (cyclically, for the first 32 calls); bits 8-15: Release
 		// before the Nexts whose bit is set (cyclically).
@@ -115,7 +121,7 @@ func FuzzDecoder(f *testing.F) {
 			if ready && cr.reads != before {
 				t.Fatal("Next read although Ready was true")
 			}
-			if d.inLarge && (cap(d.large) > 2*len(d.large)+largeMin || cap(d.large) > d.largeSize) {
+			if d.inLarge && (cap(d.large) > max(2*len(d.large)+largeMin, d.largest) || cap(d.large) > d.largeSize) {
 				t.Fatalf("large buffer cap %d for %d bytes received", cap(d.large), len(d.large))
 			}
 			if err == errWaitFuzz {
