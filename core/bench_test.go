@@ -43,25 +43,31 @@ func benchPushPull(b *testing.B, endpoint string) {
 	for _, size := range []int{64, 1024, 65536} {
 		b.Run(fmt.Sprint("size=", size), func(b *testing.B) {
 			_, pull, push := benchPair(b, PULL, PUSH, endpoint)
-			msg := make([]byte, size)
 			b.SetBytes(int64(size))
-			b.ReportAllocs()
-			b.ResetTimer()
-			go func() {
-				for i := 0; i < b.N; i++ {
-					if err := push.Send(msg, 0); err != nil {
-						panic(err)
-					}
-				}
-			}()
-			for i := 0; i < b.N; i++ {
-				if _, err := pull.Recv(0); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			pump(b, push, pull, size, (*Socket).Recv)
 		})
 	}
+}
+
+// pump times b.N messages of size bytes sent from push on another
+// goroutine and received from pull with recv, and reports msgs/s.
+func pump[T any](b *testing.B, push, pull *Socket, size int, recv func(*Socket, Flag) (T, error)) {
+	msg := make([]byte, size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() {
+		for i := 0; i < b.N; i++ {
+			if err := push.Send(msg, 0); err != nil {
+				panic(err)
+			}
+		}
+	}()
+	for i := 0; i < b.N; i++ {
+		if _, err := recv(pull, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
 func BenchmarkReqRepTCP(b *testing.B) {

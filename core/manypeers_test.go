@@ -45,23 +45,8 @@ func BenchmarkFanIn(b *testing.B) {
 					// their read buffers back, as they would in a broker.
 					time.Sleep(idleAfter + idleAfter/2)
 				}
-				msg := make([]byte, 64)
 				b.SetBytes(64)
-				b.ReportAllocs()
-				b.ResetTimer()
-				go func() {
-					for i := 0; i < b.N; i++ {
-						if err := push.Send(msg, 0); err != nil {
-							panic(err)
-						}
-					}
-				}()
-				for i := 0; i < b.N; i++ {
-					if _, err := pull.RecvMsg(0); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+				pump(b, push, pull, 64, (*Socket).RecvMsg)
 			})
 		}
 	}
@@ -104,21 +89,7 @@ func BenchmarkLoadBalanceFullPipes(b *testing.B) {
 					break
 				}
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			go func() {
-				for i := 0; i < b.N; i++ {
-					if err := push.Send(msg, 0); err != nil {
-						panic(err)
-					}
-				}
-			}()
-			for i := 0; i < b.N; i++ {
-				if _, err := pull.Recv(0); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			pump(b, push, pull, len(msg), (*Socket).Recv)
 		})
 	}
 }
