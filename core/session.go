@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,19 +40,18 @@ type listener struct {
 	// cleanup, when set, runs once after the listening socket is closed
 	// (it removes the directory made for an ipc://* endpoint).
 	cleanup   func()
-	closeOnce chan struct{}
+	closeOnce sync.Once
 }
 
 // listen binds a for s and starts accepting. The caller holds s.mu.
 func listen(s *Socket, tr transport, a address) (*listener, error) {
-	l := &listener{s: s, opt: s.opt.clone(), tr: tr, closeOnce: make(chan struct{}, 1)}
+	l := &listener{s: s, opt: s.opt.clone(), tr: tr}
 	ln, resolved, cleanup, err := a.listen(l.opt)
 	if err != nil {
 		return nil, err
 	}
 	l.ln, l.endpoint, l.cleanup = ln, resolved, cleanup
 	l.ctx, l.cancel = context.WithCancel(s.life)
-	l.closeOnce <- struct{}{}
 	s.wg.Add(1)
 	go l.acceptLoop()
 	return l, nil
@@ -59,14 +59,12 @@ func listen(s *Socket, tr transport, a address) (*listener, error) {
 
 // closeListener stops accepting; connections already accepted go on.
 func (l *listener) closeListener() {
-	select {
-	case <-l.closeOnce:
+	l.closeOnce.Do(func() {
 		l.ln.Close()
 		if l.cleanup != nil {
 			l.cleanup()
 		}
-	default:
-	}
+	})
 }
 
 // stop stops accepting and ends the connections this listener accepted.

@@ -281,11 +281,8 @@ func (s *Socket) String() string { return fmt.Sprintf("Socket(%s,%p)", s.typ, s)
 // errIfDead returns the error for a call on a closed socket or a terminated
 // context. The caller holds mu.
 func (s *Socket) errIfDead() error {
-	if s.closed {
-		return ENOTSOCK
-	}
-	if s.ctx.terminated() {
-		return ETERM
+	if err := s.errIfClosed(); err != nil {
+		return err
 	}
 	s.housekeep()
 	return nil
