@@ -14,6 +14,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -198,7 +199,7 @@ func build(dir string, names []string) ([]impl, error) {
 // (the median of the subscribers' for pubsub) or the mean round trip in
 // microseconds.
 func measure(dir string, im impl, s scenario, seq int) (float64, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var endpoint string
 	switch s.transport {
@@ -236,39 +237,68 @@ func measure(dir string, im impl, s scenario, seq int) (float64, error) {
 		receivers = s.subs
 	}
 	type proc struct {
-		cmd *exec.Cmd
-		out bytes.Buffer
+		cmd  *exec.Cmd
+		out  bytes.Buffer
+		done chan struct{} // closed when stdout is read to its end
 	}
 	procs := make([]*proc, receivers)
-	for i := range procs {
-		p := &proc{cmd: exec.CommandContext(ctx, im.bin, args(recvMode)...)}
-		p.cmd.Stdout = &p.out
-		p.cmd.Stderr = os.Stderr
-		if err := p.cmd.Start(); err != nil {
-			return 0, err
-		}
-		procs[i] = p
-	}
 	defer func() {
 		for _, p := range procs {
-			if p.cmd.ProcessState == nil {
+			if p != nil && p.cmd.ProcessState == nil {
 				p.cmd.Process.Kill()
 				p.cmd.Wait()
 			}
 		}
 	}()
-	time.Sleep(100 * time.Millisecond) // the receivers bind (or, for pubsub, start connecting)
+	for i := range procs {
+		p := &proc{cmd: exec.CommandContext(ctx, im.bin, args(recvMode)...), done: make(chan struct{})}
+		p.cmd.Stderr = os.Stderr
+		stdout, err := p.cmd.StdoutPipe()
+		if err != nil {
+			return 0, err
+		}
+		if err := p.cmd.Start(); err != nil {
+			return 0, err
+		}
+		procs[i] = p
+		// Wait for READY (bound, or connected and subscribed), then keep
+		// the rest of the output.
+		r := bufio.NewReader(stdout)
+		line, err := r.ReadString('\n')
+		if strings.TrimSpace(line) != "READY" {
+			return 0, fmt.Errorf("receiver: %q before READY (%v)", line, err)
+		}
+		go func() {
+			p.out.ReadFrom(r)
+			close(p.done)
+		}()
+	}
 	sender := exec.CommandContext(ctx, im.bin, args(sendMode)...)
 	sender.Stderr = os.Stderr
-	sout, err := sender.Output()
+	var sout bytes.Buffer
+	sender.Stdout = &sout
+	stdin, err := sender.StdinPipe() // a sender stays connected until closed
 	if err != nil {
-		return 0, fmt.Errorf("sender: %v", exitErr(err))
+		return 0, err
 	}
+	if err := sender.Start(); err != nil {
+		return 0, err
+	}
+	defer func() {
+		stdin.Close()
+		if sender.ProcessState == nil {
+			sender.Wait()
+		}
+	}()
 	if s.rtt {
-		return parseResult(sout)
+		if err := sender.Wait(); err != nil {
+			return 0, fmt.Errorf("rtt: %v", err)
+		}
+		return parseResult(sout.Bytes())
 	}
 	var rates []float64
 	for _, p := range procs {
+		<-p.done
 		if err := p.cmd.Wait(); err != nil {
 			return 0, fmt.Errorf("receiver: %v", exitErr(err))
 		}
@@ -277,6 +307,10 @@ func measure(dir string, im impl, s scenario, seq int) (float64, error) {
 			return 0, err
 		}
 		rates = append(rates, v)
+	}
+	stdin.Close()
+	if err := sender.Wait(); err != nil {
+		return 0, fmt.Errorf("sender: %v", err)
 	}
 	return median(rates), nil
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 static const char SERVER_PUBLIC[] = "}KPyf=7)!@BJNT-@4@nx4h8p2zF.bK^h-y&NITo$";
@@ -130,6 +131,26 @@ static void *open_socket(int type, const char *ep, int bind, int curve)
     if (bind ? zmq_bind(s, ep) : zmq_connect(s, ep))
         die(bind ? "zmq_bind" : "zmq_connect");
     return s;
+}
+
+/* wait_stdin returns when standard input ends: a sender stays connected
+ * until the driver says the receivers are done. (libzmq 4.3 can lose
+ * the input it had not yet queued when the peer hangs up while the
+ * receiving pipe is full.) */
+static void wait_stdin(void)
+{
+    char tmp[256];
+    ssize_t n;
+    do
+        n = read(0, tmp, sizeof tmp);
+    while (n > 0 || (n < 0 && errno == EINTR));
+}
+
+/* ready tells the driver that a receiving side has bound (or connected). */
+static void ready(void)
+{
+    printf("READY\n");
+    fflush(stdout);
 }
 
 static void close_socket(void *s)
@@ -319,13 +340,16 @@ int main(int argc, char **argv)
     if (is_recv) {
         static const int types[] = { ZMQ_PULL, ZMQ_ROUTER, ZMQ_SUB };
         s = open_socket(types[p], ep, p != PUBSUB, curve);
+        ready();
         run_recv(s, p, size, count);
     } else if (is_send) {
         static const int types[] = { ZMQ_PUSH, ZMQ_DEALER, ZMQ_PUB };
         s = open_socket(types[p], ep, p == PUBSUB, curve);
         run_send(s, p, buf, size, count);
+        wait_stdin();
     } else if (is_echo) {
         s = open_socket(ZMQ_REP, ep, 1, 0);
+        ready();
         run_echo(s, count);
     } else if (is_rtt) {
         s = open_socket(ZMQ_REQ, ep, 0, 0);

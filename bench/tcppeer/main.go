@@ -41,6 +41,7 @@ func main() {
 		}
 		l, err := net.Listen(network, addr)
 		check(err)
+		fmt.Println("READY") // the driver starts the sender now
 		c, err := l.Accept()
 		check(err)
 		l.Close()
@@ -55,6 +56,7 @@ func main() {
 		c := dial(network, addr)
 		if mode == "send" {
 			transmit(c, size, count)
+			io.Copy(io.Discard, os.Stdin) // as the ZeroMQ peers: until the receiver is done
 		} else {
 			fmt.Printf("RESULT %.3f\n", roundTrips(c, size, count))
 		}

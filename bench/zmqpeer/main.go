@@ -5,12 +5,15 @@
 //	zmqpeer MODE PATTERN ENDPOINT SIZE COUNT [curve]
 //
 // The command line and output are the contract in bench/PEERS.md, shared
-// with the C and plain TCP peers.
+// with the C and plain TCP peers. With ZMQPEER_CPUPROFILE=FILE it writes a
+// CPU profile of its run to FILE.
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 )
@@ -35,17 +38,34 @@ func main() {
 		fail(fmt.Errorf("SIZE and COUNT must be positive numbers"))
 	}
 	curve := len(os.Args) == 7
+	if path := os.Getenv("ZMQPEER_CPUPROFILE"); path != "" {
+		// A CPU profile of this end, for the profile summary in
+		// docs/performance.md: go tool pprof -top PEER FILE.
+		f, err := os.Create(path)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	switch mode {
 	case "recv":
 		s := open(receiverType(pattern), endpoint, pattern != "pubsub", curve)
+		ready()
 		report(receive(s, pattern, size, count))
 		s.Close()
 	case "send":
 		s := open(senderType(pattern), endpoint, pattern == "pubsub", curve)
 		transmit(s, pattern, size, count)
+		// Stay connected until the driver says the receivers are done:
+		// libzmq 4.3 can lose the input it had not yet queued when the
+		// peer hangs up while the receiving pipe is full.
+		io.Copy(io.Discard, os.Stdin)
 		s.Close()
 	case "echo":
 		s := open(typeREP, endpoint, true, false)
+		ready()
 		echo(s, size, count+1)
 		s.Close()
 	case "rtt":
@@ -73,6 +93,9 @@ func main() {
 	}
 	term()
 }
+
+// ready tells the driver that a receiving side has bound (or connected).
+func ready() { fmt.Println("READY") }
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "zmqpeer:", err)
