@@ -115,7 +115,31 @@ type engineIO struct {
 	wrunning bool // a writer goroutine is running (or starting)
 	wclosed  bool // the connection is ending: start no writer
 	wg       sync.WaitGroup
+
+	// out is held by whoever takes messages from the pipe, encodes and
+	// writes them: the writer goroutine, or a sender on the direct path
+	// (writeDirect). It guards enc, the command encoder and lastDirect,
+	// and keeps the bytes of one batch together and in order.
+	out sync.Mutex
+	// direct makes one non-blocking write attempt (writeNow); nil when
+	// the direct path is off (no raw access, or a STREAM engine).
+	direct     func(b []byte) (int, error)
+	lastDirect time.Time  // when the direct path last wrote
+	directBuf  []pool.Msg // the direct path's batch, kept (empty) for reuse
 }
+
+// The direct path: a sender whose message finds the connection's writer
+// idle encodes and writes it itself, with one non-blocking write, instead
+// of waking the writer goroutine; that hand-off is most of a round trip's
+// cost. It is taken at most once per directGap, so that a stream of
+// messages still goes through the writer in batches (one write for
+// many), and only for small messages (up to directMax bytes each,
+// directBatch of them).
+const (
+	directGap   = 20 * time.Microsecond
+	directMax   = 4 << 10
+	directBatch = 16
+)
 
 func newEngineIO(ctx context.Context, h engineHost, conn net.Conn) engineIO {
 	return engineIO{h: h, ctx: ctx, conn: conn, enc: wire.NewEncoder(), fd: connFD(conn), done: make(chan struct{})}
@@ -137,8 +161,12 @@ func (e *engineIO) serve(p *pipe, read func()) {
 	e.wg.Wait()
 }
 
-// kick makes sure the writer runs: it wakes a running one or starts one.
+// kick makes sure the output gets written: by the sender itself on the
+// direct path when it can, or by the writer, which it wakes or starts.
 func (e *engineIO) kick(p *pipe) {
+	if e.direct != nil && e.writeDirect(p) {
+		return
+	}
 	e.wmu.Lock()
 	switch {
 	case e.wclosed:
@@ -152,6 +180,70 @@ func (e *engineIO) kick(p *pipe) {
 		e.wmu.Unlock()
 		go e.writeLoop(p)
 	}
+}
+
+// writeDirect writes the small messages at the head of p's outbound queue
+// from the calling goroutine when nobody else is writing, the last direct
+// write is at least directGap old and nothing else is pending. It reports
+// whether it left nothing to do; otherwise the caller wakes or starts the
+// writer, which writes what the socket buffer did not take (it stays in
+// the encoder) and what is still queued.
+func (e *engineIO) writeDirect(p *pipe) bool {
+	if !e.out.TryLock() {
+		return false // the writer is at work: it will see the message
+	}
+	defer e.out.Unlock()
+	if e.enc.Len() > 0 {
+		return false
+	}
+	now := time.Now()
+	if now.Sub(e.lastDirect) < directGap {
+		return false
+	}
+	e.cmdMu.Lock()
+	cmds := len(e.cmds)
+	e.cmdMu.Unlock()
+	if cmds > 0 {
+		return false
+	}
+	batch := p.out.popSmall(e.directBuf[:0], directBatch, directMax)
+	if len(batch) == 0 {
+		return false
+	}
+	e.lastDirect = now
+	var err error
+	for i := range batch {
+		if err == nil {
+			err = e.append(&batch[i])
+		}
+		// Small bodies are copied into the encoder's buffer, so the
+		// messages can go now.
+		batch[i].Release()
+	}
+	e.directBuf = batch[:0]
+	b, flat := e.enc.Flat()
+	if err != nil || !flat {
+		// An encoding failure ends the connection, as in the writer;
+		// a referenced body (not expected below CopyThreshold) is left
+		// to the writer.
+		if err != nil {
+			e.enc.Reset()
+			e.conn.Close()
+			return true
+		}
+		return false
+	}
+	n, err := e.direct(b)
+	if err != nil {
+		// The connection is broken: its reader sees it and ends it.
+		e.enc.Reset()
+		e.conn.Close()
+		return true
+	}
+	e.enc.Discard(n)
+	// What the socket buffer did not take, and messages left in the
+	// queue (large ones, or more than a batch), are the writer's.
+	return e.enc.Len() == 0 && p.out.len() == 0
 }
 
 // park stops the idle writer. It reports false when work arrived as it
@@ -228,6 +320,7 @@ func (e *engineIO) writeLoop(p *pipe) {
 		}
 	}()
 	for {
+		e.out.Lock()
 		var batch []pool.Msg
 		if p.out.len() > 0 {
 			if held == nil {
@@ -260,6 +353,7 @@ func (e *engineIO) writeLoop(p *pipe) {
 			for i := range batch {
 				batch[i].Release()
 			}
+			e.out.Unlock()
 			e.conn.Close()
 			return
 		}
@@ -268,12 +362,14 @@ func (e *engineIO) writeLoop(p *pipe) {
 			for i := range batch {
 				batch[i].Release()
 			}
+			e.out.Unlock()
 			if err != nil {
 				e.conn.Close()
 				return
 			}
 			continue
 		}
+		e.out.Unlock()
 		if !lingering {
 			select {
 			case <-e.h.closing():
@@ -296,7 +392,9 @@ func (e *engineIO) writeLoop(p *pipe) {
 				dropBatch(held)
 				held = nil
 			}
+			e.out.Lock()
 			e.enc.Release()
+			e.out.Unlock()
 		}
 		var idle <-chan time.Time
 		if tick != nil || lingering {
@@ -325,7 +423,10 @@ func (e *engineIO) writeLoop(p *pipe) {
 				// HEARTBEAT_TIMEOUT.
 				e.heard.Store(false)
 				ttl := e.hbTTL / (100 * time.Millisecond)
-				if e.appendCmd(wire.AppendPing(nil, uint16(ttl), nil)) != nil {
+				e.out.Lock()
+				err := e.appendCmd(wire.AppendPing(nil, uint16(ttl), nil))
+				e.out.Unlock()
+				if err != nil {
 					e.conn.Close()
 					return
 				}

@@ -219,11 +219,13 @@ func (q *queue) pop(m *pool.Msg) bool {
 	return true
 }
 
-// popAll appends up to max queued messages to dst (oldest first).
-func (q *queue) popAll(dst []pool.Msg, max int) []pool.Msg {
+// popSmall appends to dst, oldest first, the queued messages up to the
+// first one larger than size bytes (no limit when size < 0), at most max
+// of them.
+func (q *queue) popSmall(dst []pool.Msg, max, size int) []pool.Msg {
 	q.mu.Lock()
 	wasFull := q.fullLocked()
-	for q.n > 0 && max > 0 {
+	for q.n > 0 && max > 0 && (size < 0 || q.ring[q.head].Size() <= size) {
 		dst = append(dst, q.ring[q.head])
 		q.ring[q.head] = pool.Msg{}
 		q.head++
@@ -238,6 +240,11 @@ func (q *queue) popAll(dst []pool.Msg, max int) []pool.Msg {
 		q.notFull()
 	}
 	return dst
+}
+
+// popAll appends up to max queued messages to dst (oldest first).
+func (q *queue) popAll(dst []pool.Msg, max int) []pool.Msg {
+	return q.popSmall(dst, max, -1)
 }
 
 func (q *queue) len() int {

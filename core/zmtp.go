@@ -139,6 +139,7 @@ ready:
 		e.id = id
 	}
 	e.props = connProperties(mech, peerHost(conn))
+	e.direct = writeNow(conn) // senders may write small messages themselves
 	return e, nil
 }
 

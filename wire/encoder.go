@@ -187,6 +187,30 @@ func (e *Encoder) grow(n int) {
 	e.buf = nb
 }
 
+// Flat returns the pending bytes when they are all in the buffer (no body
+// is referenced), for a caller that writes them itself; ok is false
+// otherwise. The bytes stay pending until Discard or Reset.
+func (e *Encoder) Flat() (b []byte, ok bool) {
+	if len(e.segs) != 0 {
+		return nil, false
+	}
+	return e.buf, true
+}
+
+// Discard drops the first n pending bytes of a flat Encoder (see Flat):
+// they were written. Discarding everything resets it.
+func (e *Encoder) Discard(n int) {
+	if len(e.segs) != 0 || n < 0 || n > len(e.buf) {
+		panic("wire: Discard beyond the flat pending bytes")
+	}
+	if n == len(e.buf) {
+		e.Reset()
+		return
+	}
+	k := copy(e.buf, e.buf[n:])
+	e.buf = e.buf[:k]
+}
+
 // WriteTo writes everything pending to w, with a single Write when no body
 // is referenced and with net.Buffers (one writev on most connections)
 // otherwise. The Encoder is reset afterwards, even on error: a failed

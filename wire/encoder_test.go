@@ -365,3 +365,31 @@ func TestEncoderGrowKeepsReferencedBuffer(t *testing.T) {
 	}
 	checkFrames(t, got, want)
 }
+
+// TestEncoderFlatDiscard: the flat bytes are exactly what WriteTo would
+// write; Discard drops a written prefix and keeps the rest in order; a
+// referenced body makes the encoder not flat.
+func TestEncoderFlatDiscard(t *testing.T) {
+	e := NewEncoder()
+	e.AppendFrame(FlagMore, []byte("hello"))
+	e.AppendFrame(0, bytes.Repeat([]byte{'x'}, 300))
+	flat, ok := e.Flat()
+	if !ok {
+		t.Fatal("small frames: not flat")
+	}
+	var want bytes.Buffer
+	want.Write(append([]byte(nil), flat...))
+	e.Discard(3)
+	rest, ok := e.Flat()
+	if !ok || !bytes.Equal(rest, want.Bytes()[3:]) || e.Len() != want.Len()-3 {
+		t.Fatalf("after Discard(3): %d bytes, flat %v", e.Len(), ok)
+	}
+	e.Discard(e.Len())
+	if e.Len() != 0 {
+		t.Fatalf("after discarding all: %d bytes pending", e.Len())
+	}
+	e.AppendFrame(0, make([]byte, CopyThreshold))
+	if _, ok := e.Flat(); ok {
+		t.Fatal("referenced body: flat")
+	}
+}
