@@ -139,9 +139,20 @@ ready:
 		e.id = id
 	}
 	e.props = connProperties(mech, peerHost(conn))
-	e.direct = writeNow(conn) // senders may write small messages themselves
+	// REQ and REP alternate strictly between sending and receiving: there
+	// is never a stream to batch, so their senders write small messages
+	// themselves (the direct path). Other types keep the writer: with
+	// fan-out or pipelines the direct path costs a system call per pipe
+	// and message, far more than the hand-off it saves.
+	if directTypes[h.socketType()] {
+		e.direct = writeNow(conn)
+	}
 	return e, nil
 }
+
+// directTypes are the socket types whose senders take the direct path
+// (engineIO.writeDirect). Tests add others to exercise it under load.
+var directTypes = map[SocketType]bool{REQ: true, REP: true}
 
 // run moves messages until the connection ends; a ZMTP connection may
 // always be made again.
