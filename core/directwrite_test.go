@@ -19,7 +19,7 @@ import (
 func TestDirectWriteKeepsOrder(t *testing.T) {
 	for _, endpoint := range []string{"tcp://127.0.0.1:*", "ipc://*"} {
 		t.Run(endpoint[:3], func(t *testing.T) {
-			directTypes[PUSH] = true // no test runs in parallel
+			directTypes[PUSH] = true                        // no test runs in parallel
 			t.Cleanup(func() { delete(directTypes, PUSH) }) // after the sockets' cleanup
 			e := newEnv(t)
 			push, pull := e.socket(PUSH), e.socket(PULL)
