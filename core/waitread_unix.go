@@ -13,12 +13,8 @@ import (
 // hold no read buffer, so an idle connection costs no buffer memory. It
 // returns nil where the connection offers no raw access.
 func readWaiter(conn net.Conn) func() error {
-	sc, ok := conn.(syscall.Conn)
-	if !ok {
-		return nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	rc := rawConn(conn)
+	if rc == nil {
 		return nil
 	}
 	var b [1]byte
@@ -29,4 +25,17 @@ func readWaiter(conn net.Conn) func() error {
 		return err != syscall.EAGAIN && err != syscall.EINTR
 	}
 	return func() error { return rc.Read(peek) }
+}
+
+// rawConn returns conn's raw descriptor access, or nil when it has none.
+func rawConn(conn net.Conn) syscall.RawConn {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	return rc
 }

@@ -14,12 +14,8 @@ import (
 // error: it writes 0 bytes. It returns nil where the connection offers no
 // raw access.
 func writeNow(conn net.Conn) func(b []byte) (int, error) {
-	sc, ok := conn.(syscall.Conn)
-	if !ok {
-		return nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	rc := rawConn(conn)
+	if rc == nil {
 		return nil
 	}
 	var (
