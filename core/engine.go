@@ -141,6 +141,9 @@ const (
 	directBatch = 16
 )
 
+// Direct writes copy every body into the encoder (checked at compile time).
+const _ = uint(wire.CopyThreshold - directMax - 1024)
+
 func newEngineIO(ctx context.Context, h engineHost, conn net.Conn) engineIO {
 	return engineIO{h: h, ctx: ctx, conn: conn, enc: wire.NewEncoder(), fd: connFD(conn), done: make(chan struct{})}
 }
@@ -223,15 +226,14 @@ func (e *engineIO) writeDirect(p *pipe) bool {
 	e.directBuf = batch[:0]
 	b, flat := e.enc.Flat()
 	if err != nil || !flat {
-		// An encoding failure ends the connection, as in the writer;
-		// a referenced body (not expected below CopyThreshold) is left
-		// to the writer.
-		if err != nil {
-			e.enc.Reset()
-			e.conn.Close()
-			return true
-		}
-		return false
+		// An encoding failure ends the connection, as in the writer. The
+		// encoder cannot hold a referenced body here (directMax is below
+		// wire.CopyThreshold, sealing adds a few bytes), but if it did,
+		// that body's message is gone: drop the connection rather than
+		// write freed memory.
+		e.enc.Reset()
+		e.conn.Close()
+		return true
 	}
 	n, err := e.direct(b)
 	if err != nil {
