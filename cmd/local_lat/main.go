@@ -21,68 +21,27 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"strconv"
-
+	"github.com/monocoque-go/monocoque/cmd/internal/perftool"
 	zmq "github.com/monocoque-go/monocoque/zmq"
 )
 
-const usage = "usage: local_lat <bind-to> <message-size> <roundtrip-count>"
-
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Println(usage)
-		os.Exit(1)
-	}
-	if err := run(os.Args[1], os.Args[2], os.Args[3]); err != nil {
-		fmt.Fprintln(os.Stderr, "local_lat:", err)
-		os.Exit(1)
-	}
-}
-
-func run(bindTo, sizeArg, countArg string) error {
-	size, err := strconv.Atoi(sizeArg)
-	if err != nil || size < 0 {
-		return fmt.Errorf("bad message size %q", sizeArg)
-	}
-	count, err := strconv.Atoi(countArg)
-	if err != nil || count < 0 {
-		return fmt.Errorf("bad roundtrip count %q", countArg)
-	}
-
-	ctx, err := zmq.NewContext()
-	if err != nil {
-		return fmt.Errorf("error in zmq_init: %w", err)
-	}
-	s, err := ctx.NewSocket(zmq.REP)
-	if err != nil {
-		return fmt.Errorf("error in zmq_socket: %w", err)
-	}
-	if err := s.Bind(bindTo); err != nil {
-		return fmt.Errorf("error in zmq_bind: %w", err)
-	}
-
-	for i := 0; i < count; i++ {
-		msg, err := s.RecvBytes(0)
-		if err != nil {
-			return fmt.Errorf("error in zmq_recvmsg: %w", err)
+	perftool.Tool{
+		Name:      "local_lat",
+		Usage:     "usage: local_lat <bind-to> <message-size> <roundtrip-count>",
+		Type:      zmq.REP,
+		Bind:      true,
+		CountName: "roundtrip count",
+	}.Main(func(r *perftool.Run) error {
+		for i := 0; i < r.Count; i++ {
+			msg, err := r.Recv()
+			if err != nil {
+				return err
+			}
+			if err := r.Send(msg); err != nil {
+				return err
+			}
 		}
-		if len(msg) != size {
-			return fmt.Errorf("message of incorrect size received: %d bytes, want %d", len(msg), size)
-		}
-		if _, err := s.SendBytes(msg, 0); err != nil {
-			return fmt.Errorf("error in zmq_sendmsg: %w", err)
-		}
-	}
-
-	if err := s.Close(); err != nil {
-		return fmt.Errorf("error in zmq_close: %w", err)
-	}
-	// Term waits, with the default (infinite) linger, until the last reply
-	// has gone out.
-	if err := ctx.Term(); err != nil {
-		return fmt.Errorf("error in zmq_ctx_term: %w", err)
-	}
-	return nil
+		return nil // Term then waits until the last reply has gone out
+	})
 }

@@ -30,86 +30,43 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"time"
 
+	"github.com/monocoque-go/monocoque/cmd/internal/perftool"
 	zmq "github.com/monocoque-go/monocoque/zmq"
 )
 
-const usage = "usage: local_thr <bind-to> <message-size> <message-count>"
-
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Println(usage)
-		os.Exit(1)
-	}
-	if err := run(os.Args[1], os.Args[2], os.Args[3]); err != nil {
-		fmt.Fprintln(os.Stderr, "local_thr:", err)
-		os.Exit(1)
-	}
-}
-
-func run(bindTo, sizeArg, countArg string) error {
-	size, err := strconv.Atoi(sizeArg)
-	if err != nil || size < 0 {
-		return fmt.Errorf("bad message size %q", sizeArg)
-	}
-	count, err := strconv.Atoi(countArg)
-	if err != nil || count < 1 {
-		return fmt.Errorf("bad message count %q", countArg)
-	}
-
-	ctx, err := zmq.NewContext()
-	if err != nil {
-		return fmt.Errorf("error in zmq_init: %w", err)
-	}
-	s, err := ctx.NewSocket(zmq.PULL)
-	if err != nil {
-		return fmt.Errorf("error in zmq_socket: %w", err)
-	}
-	if err := s.Bind(bindTo); err != nil {
-		return fmt.Errorf("error in zmq_bind: %w", err)
-	}
-
-	recv := func() error {
-		msg, err := s.RecvBytes(0)
-		if err != nil {
-			return fmt.Errorf("error in zmq_recvmsg: %w", err)
-		}
-		if len(msg) != size {
-			return fmt.Errorf("message of incorrect size received: %d bytes, want %d", len(msg), size)
-		}
-		return nil
-	}
-
-	if err := recv(); err != nil {
-		return err
-	}
-	start := time.Now()
-	for i := 1; i < count; i++ {
-		if err := recv(); err != nil {
+	perftool.Tool{
+		Name:      "local_thr",
+		Usage:     "usage: local_thr <bind-to> <message-size> <message-count>",
+		Type:      zmq.PULL,
+		Bind:      true,
+		CountName: "message count",
+		MinCount:  1,
+	}.Main(func(r *perftool.Run) error {
+		// As libzmq: the clock starts once the first message is in.
+		if _, err := r.Recv(); err != nil {
 			return err
 		}
-	}
-	elapsed := uint64(time.Since(start).Microseconds())
-	if elapsed == 0 {
-		elapsed = 1
-	}
+		start := time.Now()
+		for i := 1; i < r.Count; i++ {
+			if _, err := r.Recv(); err != nil {
+				return err
+			}
+		}
+		elapsed := uint64(time.Since(start).Microseconds())
+		if elapsed == 0 {
+			elapsed = 1
+		}
 
-	throughput := uint64(float64(count) / float64(elapsed) * 1000000)
-	megabits := float64(throughput*uint64(size)*8) / 1000000
+		throughput := uint64(float64(r.Count) / float64(elapsed) * 1000000)
+		megabits := float64(throughput*uint64(r.Size)*8) / 1000000
 
-	fmt.Printf("message size: %d [B]\n", size)
-	fmt.Printf("message count: %d\n", count)
-	fmt.Printf("mean throughput: %d [msg/s]\n", throughput)
-	fmt.Printf("mean throughput: %.3f [Mb/s]\n", megabits)
-
-	if err := s.Close(); err != nil {
-		return fmt.Errorf("error in zmq_close: %w", err)
-	}
-	if err := ctx.Term(); err != nil {
-		return fmt.Errorf("error in zmq_ctx_term: %w", err)
-	}
-	return nil
+		fmt.Printf("message size: %d [B]\n", r.Size)
+		fmt.Printf("message count: %d\n", r.Count)
+		fmt.Printf("mean throughput: %d [msg/s]\n", throughput)
+		fmt.Printf("mean throughput: %.3f [Mb/s]\n", megabits)
+		return nil
+	})
 }

@@ -30,75 +30,37 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"time"
 
+	"github.com/monocoque-go/monocoque/cmd/internal/perftool"
 	zmq "github.com/monocoque-go/monocoque/zmq"
 )
 
-const usage = "usage: remote_lat <connect-to> <message-size> <roundtrip-count>"
-
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Println(usage)
-		os.Exit(1)
-	}
-	if err := run(os.Args[1], os.Args[2], os.Args[3]); err != nil {
-		fmt.Fprintln(os.Stderr, "remote_lat:", err)
-		os.Exit(1)
-	}
-}
-
-func run(connectTo, sizeArg, countArg string) error {
-	size, err := strconv.Atoi(sizeArg)
-	if err != nil || size < 0 {
-		return fmt.Errorf("bad message size %q", sizeArg)
-	}
-	count, err := strconv.Atoi(countArg)
-	if err != nil || count < 1 {
-		return fmt.Errorf("bad roundtrip count %q", countArg)
-	}
-
-	ctx, err := zmq.NewContext()
-	if err != nil {
-		return fmt.Errorf("error in zmq_init: %w", err)
-	}
-	s, err := ctx.NewSocket(zmq.REQ)
-	if err != nil {
-		return fmt.Errorf("error in zmq_socket: %w", err)
-	}
-	if err := s.Connect(connectTo); err != nil {
-		return fmt.Errorf("error in zmq_connect: %w", err)
-	}
-
-	msg := make([]byte, size)
-	start := time.Now()
-	for i := 0; i < count; i++ {
-		if _, err := s.SendBytes(msg, 0); err != nil {
-			return fmt.Errorf("error in zmq_sendmsg: %w", err)
+	perftool.Tool{
+		Name:      "remote_lat",
+		Usage:     "usage: remote_lat <connect-to> <message-size> <roundtrip-count>",
+		Type:      zmq.REQ,
+		CountName: "roundtrip count",
+		MinCount:  1,
+	}.Main(func(r *perftool.Run) error {
+		msg := make([]byte, r.Size)
+		start := time.Now()
+		for i := 0; i < r.Count; i++ {
+			if err := r.Send(msg); err != nil {
+				return err
+			}
+			if _, err := r.Recv(); err != nil {
+				return err
+			}
 		}
-		reply, err := s.RecvBytes(0)
-		if err != nil {
-			return fmt.Errorf("error in zmq_recvmsg: %w", err)
-		}
-		if len(reply) != size {
-			return fmt.Errorf("message of incorrect size received: %d bytes, want %d", len(reply), size)
-		}
-	}
-	elapsed := time.Since(start).Microseconds()
+		elapsed := time.Since(start).Microseconds()
 
-	latency := float64(elapsed) / float64(count*2)
+		latency := float64(elapsed) / float64(r.Count*2)
 
-	fmt.Printf("message size: %d [B]\n", size)
-	fmt.Printf("roundtrip count: %d\n", count)
-	fmt.Printf("average latency: %.3f [us]\n", latency)
-
-	if err := s.Close(); err != nil {
-		return fmt.Errorf("error in zmq_close: %w", err)
-	}
-	if err := ctx.Term(); err != nil {
-		return fmt.Errorf("error in zmq_ctx_term: %w", err)
-	}
-	return nil
+		fmt.Printf("message size: %d [B]\n", r.Size)
+		fmt.Printf("roundtrip count: %d\n", r.Count)
+		fmt.Printf("average latency: %.3f [us]\n", latency)
+		return nil
+	})
 }

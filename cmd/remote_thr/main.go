@@ -20,63 +20,23 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"strconv"
-
+	"github.com/monocoque-go/monocoque/cmd/internal/perftool"
 	zmq "github.com/monocoque-go/monocoque/zmq"
 )
 
-const usage = "usage: remote_thr <connect-to> <message-size> <message-count>"
-
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Println(usage)
-		os.Exit(1)
-	}
-	if err := run(os.Args[1], os.Args[2], os.Args[3]); err != nil {
-		fmt.Fprintln(os.Stderr, "remote_thr:", err)
-		os.Exit(1)
-	}
-}
-
-func run(connectTo, sizeArg, countArg string) error {
-	size, err := strconv.Atoi(sizeArg)
-	if err != nil || size < 0 {
-		return fmt.Errorf("bad message size %q", sizeArg)
-	}
-	count, err := strconv.Atoi(countArg)
-	if err != nil || count < 0 {
-		return fmt.Errorf("bad message count %q", countArg)
-	}
-
-	ctx, err := zmq.NewContext()
-	if err != nil {
-		return fmt.Errorf("error in zmq_init: %w", err)
-	}
-	s, err := ctx.NewSocket(zmq.PUSH)
-	if err != nil {
-		return fmt.Errorf("error in zmq_socket: %w", err)
-	}
-	if err := s.Connect(connectTo); err != nil {
-		return fmt.Errorf("error in zmq_connect: %w", err)
-	}
-
-	// SendBytes copies the data, so one buffer serves every message.
-	msg := make([]byte, size)
-	for i := 0; i < count; i++ {
-		if _, err := s.SendBytes(msg, 0); err != nil {
-			return fmt.Errorf("error in zmq_sendmsg: %w", err)
+	perftool.Tool{
+		Name:      "remote_thr",
+		Usage:     "usage: remote_thr <connect-to> <message-size> <message-count>",
+		Type:      zmq.PUSH,
+		CountName: "message count",
+	}.Main(func(r *perftool.Run) error {
+		msg := make([]byte, r.Size)
+		for i := 0; i < r.Count; i++ {
+			if err := r.Send(msg); err != nil {
+				return err
+			}
 		}
-	}
-
-	if err := s.Close(); err != nil {
-		return fmt.Errorf("error in zmq_close: %w", err)
-	}
-	// Term waits, with the default (infinite) linger, until every queued
-	// message has gone out.
-	if err := ctx.Term(); err != nil {
-		return fmt.Errorf("error in zmq_ctx_term: %w", err)
-	}
-	return nil
+		return nil // Term then waits until every message has gone out
+	})
 }
